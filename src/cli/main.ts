@@ -1,0 +1,40 @@
+/**
+ * `dpr` — the command-line entry point. Each subcommand lives in src/cli/commands/<name>.ts and
+ * exports `run(argv): Promise<number>` (the exit code). Errors reach the user as one line on stderr.
+ */
+import { DPRError } from '../errors.js';
+
+type CommandModule = { run(argv: string[]): Promise<number> };
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+};
+
+function usage(): string {
+  const lines = ['usage: dpr <command> [options]', '', 'commands:'];
+  for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${summary}`);
+  lines.push('', 'Run `dpr <command> --help` for the options of one command.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`dpr: unknown command "${name}". Run \`dpr --help\` for the list.\n`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (e) {
+    const message = e instanceof DPRError || e instanceof Error ? e.message : String(e);
+    process.stderr.write(`dpr ${name}: ${message}\n`);
+    if (process.env['DPR_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

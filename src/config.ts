@@ -1,0 +1,124 @@
+/**
+ * DPRConfig: the fields of HuggingFace's `DPRConfig` (transformers/models/dpr/configuration_dpr.py)
+ * with the same snake_case keys and defaults, validated once when a model is built.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from './errors.js';
+import { ACTIVATION_NAMES } from './layers/activations.js';
+
+export type PositionEmbeddingType = 'absolute' | 'relative_key' | 'relative_key_query';
+export const POSITION_EMBEDDING_TYPES: readonly PositionEmbeddingType[] = ['absolute', 'relative_key', 'relative_key_query'];
+
+/** The DPR architectures HF writes into `config.json`'s `architectures`. */
+export type DPRArchitecture = 'DPRQuestionEncoder' | 'DPRContextEncoder' | 'DPRReader';
+
+export interface DPRConfig {
+  vocab_size: number;
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  hidden_act: string;
+  hidden_dropout_prob: number;
+  attention_probs_dropout_prob: number;
+  max_position_embeddings: number;
+  type_vocab_size: number;
+  initializer_range: number;
+  layer_norm_eps: number;
+  pad_token_id: number;
+  position_embedding_type: PositionEmbeddingType;
+  projection_dim: number;
+  architectures?: string[];
+  model_type?: string;
+}
+
+export const DPR_CONFIG_DEFAULTS: DPRConfig = {
+  vocab_size: 30522,
+  hidden_size: 768,
+  num_hidden_layers: 12,
+  num_attention_heads: 12,
+  intermediate_size: 3072,
+  hidden_act: 'gelu',
+  hidden_dropout_prob: 0.1,
+  attention_probs_dropout_prob: 0.1,
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  initializer_range: 0.02,
+  layer_norm_eps: 1e-12,
+  pad_token_id: 0,
+  position_embedding_type: 'absolute',
+  projection_dim: 0,
+};
+
+const POSITIVE_INTEGER_FIELDS = [
+  'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size',
+  'max_position_embeddings', 'type_vocab_size',
+] as const;
+
+/** Fills HF's defaults into a partial config and validates it; throws ConfigError on any problem. */
+export function makeConfig(partial: Partial<DPRConfig> & Record<string, unknown> = {}): DPRConfig {
+  const config = { ...DPR_CONFIG_DEFAULTS, ...partial } as DPRConfig;
+  // HF serialises `pad_token_id: null` for some configs; BERT's embedding then has no padding index
+  // and DPR's default mask compares against None (all ones). We keep 0 only when the key is absent.
+  for (const field of POSITIVE_INTEGER_FIELDS) {
+    const value = config[field];
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new ConfigError(`config.${field} must be a positive integer, got ${JSON.stringify(value)}.`);
+    }
+  }
+  if (!Number.isSafeInteger(config.projection_dim) || config.projection_dim < 0) {
+    throw new ConfigError(`config.projection_dim must be a non-negative integer, got ${JSON.stringify(config.projection_dim)}.`);
+  }
+  if (config.pad_token_id !== null && (!Number.isSafeInteger(config.pad_token_id) || config.pad_token_id < 0)) {
+    throw new ConfigError(`config.pad_token_id must be a non-negative integer or null, got ${JSON.stringify(config.pad_token_id)}.`);
+  }
+  if (typeof config.layer_norm_eps !== 'number' || !(config.layer_norm_eps >= 0)) {
+    throw new ConfigError(`config.layer_norm_eps must be a non-negative number, got ${JSON.stringify(config.layer_norm_eps)}.`);
+  }
+  if (config.hidden_size % config.num_attention_heads !== 0) {
+    throw new ConfigError(
+      `config.hidden_size (${config.hidden_size}) is not a multiple of config.num_attention_heads ` +
+        `(${config.num_attention_heads}); choose a head count that divides the hidden size.`,
+    );
+  }
+  if (typeof config.hidden_act !== 'string' || !ACTIVATION_NAMES.includes(config.hidden_act)) {
+    throw new ConfigError(
+      `config.hidden_act ${JSON.stringify(config.hidden_act)} is not supported; expected one of ${ACTIVATION_NAMES.join(', ')}.`,
+    );
+  }
+  if (!POSITION_EMBEDDING_TYPES.includes(config.position_embedding_type)) {
+    throw new ConfigError(
+      `config.position_embedding_type ${JSON.stringify(config.position_embedding_type)} is not supported; ` +
+        `expected one of ${POSITION_EMBEDDING_TYPES.join(', ')}.`,
+    );
+  }
+  return config;
+}
+
+/** Reads and validates `dir/config.json`. */
+export function loadConfig(dir: string): DPRConfig {
+  const path = join(dir, 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}. A model directory needs config.json.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`${path} must hold a JSON object.`);
+  }
+  return makeConfig(json as Record<string, unknown>);
+}
+
+/** The DPR class a config was saved from (its `architectures` entry), if it names one. */
+export function architectureOf(config: DPRConfig): DPRArchitecture | undefined {
+  const known: DPRArchitecture[] = ['DPRQuestionEncoder', 'DPRContextEncoder', 'DPRReader'];
+  return config.architectures?.find((a): a is DPRArchitecture => (known as string[]).includes(a));
+}
