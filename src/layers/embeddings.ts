@@ -1,0 +1,50 @@
+/**
+ * Mirrors HF `BertEmbeddings`: word + token type (+ absolute position) embeddings, then LayerNorm.
+ * For relative position types the position table is still part of the checkpoint but unused, as in HF.
+ *
+ * Shapes: B batch, T tokens, H hidden.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DPRConfig } from '../config.js';
+import { LayerNorm } from './layer_norm.js';
+import type { WeightSpec, WeightStore } from './weight_store.js';
+
+export class BertEmbeddings {
+  readonly wordEmbeddings: tf.Tensor2D;
+  readonly positionEmbeddings: tf.Tensor2D;
+  readonly tokenTypeEmbeddings: tf.Tensor2D;
+  readonly layerNorm: LayerNorm;
+
+  constructor(private readonly config: DPRConfig, store: WeightStore, prefix: string) {
+    this.wordEmbeddings = store.get(`${prefix}.word_embeddings.weight`) as tf.Tensor2D;
+    this.positionEmbeddings = store.get(`${prefix}.position_embeddings.weight`) as tf.Tensor2D;
+    this.tokenTypeEmbeddings = store.get(`${prefix}.token_type_embeddings.weight`) as tf.Tensor2D;
+    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.layer_norm_eps);
+  }
+
+  static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
+    const H = config.hidden_size;
+    return [
+      { name: `${prefix}.word_embeddings.weight`, shape: [config.vocab_size, H] },
+      { name: `${prefix}.position_embeddings.weight`, shape: [config.max_position_embeddings, H] },
+      { name: `${prefix}.token_type_embeddings.weight`, shape: [config.type_vocab_size, H] },
+      ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, H),
+    ];
+  }
+
+  /** ids [B, T] int32 → [B·T, H]. Ids must already be validated (in range). */
+  apply(inputIds: tf.Tensor2D, tokenTypeIds: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const [B, T] = inputIds.shape;
+      const H = this.config.hidden_size;
+      const words = tf.gather(this.wordEmbeddings, tf.reshape(inputIds, [-1])); // [B·T, H]
+      const types = tf.gather(this.tokenTypeEmbeddings, tf.reshape(tokenTypeIds, [-1])); // [B·T, H]
+      let embeddings: tf.Tensor = tf.add(words, types);
+      if (this.config.position_embedding_type === 'absolute') {
+        const positions = tf.slice(this.positionEmbeddings, [0, 0], [T, H]); // [T, H]
+        embeddings = tf.add(tf.reshape(embeddings, [B, T, H]), positions); // [B, T, H]
+      }
+      return this.layerNorm.apply(tf.reshape(embeddings, [B * T, H]) as tf.Tensor2D);
+    });
+  }
+}

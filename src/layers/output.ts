@@ -1,0 +1,31 @@
+/**
+ * Mirrors HF `BertOutput`: dense [I → H], then LayerNorm(dense + residual).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { DPRConfig } from '../config.js';
+import { LayerNorm } from './layer_norm.js';
+import { Linear } from './linear.js';
+import { addThenNorm } from './residual.js';
+import type { WeightSpec, WeightStore } from './weight_store.js';
+
+export class BertOutput {
+  readonly dense: Linear;
+  readonly layerNorm: LayerNorm;
+
+  constructor(config: DPRConfig, store: WeightStore, prefix: string) {
+    this.dense = new Linear(store, `${prefix}.dense`);
+    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.layer_norm_eps);
+  }
+
+  static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
+    return [
+      ...Linear.weightSpecs(`${prefix}.dense`, config.intermediate_size, config.hidden_size),
+      ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, config.hidden_size),
+    ];
+  }
+
+  /** intermediate [B·T, I], residual [B·T, H] → [B·T, H] */
+  apply(intermediate: tf.Tensor2D, residual: tf.Tensor2D): tf.Tensor2D {
+    return addThenNorm(this.dense, this.layerNorm, intermediate, residual);
+  }
+}

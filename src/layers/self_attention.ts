@@ -1,0 +1,104 @@
+/**
+ * Mirrors HF `BertSelfAttention` (absolute, relative_key and relative_key_query positions).
+ *
+ * Shape legend: B batch, T tokens, H hidden, nh heads, hs head size (H = nh · hs).
+ *
+ * Q, K and V are fused into one [H, 3H] projection at load (concatenated, then transposed as
+ * Linear does, see linear.ts), so each layer does one large matMul instead of three. HF's order of operations is kept: raw scores (+ relative scores) are divided
+ * by √hs, then the additive mask is added, then softmax.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DPRConfig } from '../config.js';
+import { Linear } from './linear.js';
+import type { WeightSpec, WeightStore } from './weight_store.js';
+
+export interface AttentionResult {
+  /** [B·T, H] */
+  context: tf.Tensor2D;
+  /** [B, nh, T, T], only when requested. */
+  probs?: tf.Tensor4D;
+}
+
+export class BertSelfAttention {
+  private readonly qkvWeight: tf.Tensor2D;
+  private readonly qkvBias: tf.Tensor1D;
+  private readonly distanceEmbedding?: tf.Tensor2D;
+  private readonly heads: number;
+  private readonly headSize: number;
+
+  constructor(private readonly config: DPRConfig, store: WeightStore, prefix: string) {
+    this.heads = config.num_attention_heads;
+    this.headSize = config.hidden_size / config.num_attention_heads;
+    const names = ['query', 'key', 'value'];
+    this.qkvWeight = store.derive(`${prefix}.qkv.weight(transposed)`, names.map((n) => `${prefix}.${n}.weight`), (q, k, v) =>
+      tf.transpose(tf.concat([q!, k!, v!], 0)),
+    ) as tf.Tensor2D; // [H, 3H]
+    this.qkvBias = store.derive(`${prefix}.qkv.bias`, names.map((n) => `${prefix}.${n}.bias`), (q, k, v) =>
+      tf.concat([q!, k!, v!], 0),
+    ) as tf.Tensor1D; // [3H]
+    if (config.position_embedding_type !== 'absolute') {
+      this.distanceEmbedding = store.get(`${prefix}.distance_embedding.weight`) as tf.Tensor2D;
+    }
+  }
+
+  static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
+    const H = config.hidden_size;
+    const specs = [
+      ...Linear.weightSpecs(`${prefix}.query`, H, H),
+      ...Linear.weightSpecs(`${prefix}.key`, H, H),
+      ...Linear.weightSpecs(`${prefix}.value`, H, H),
+    ];
+    if (config.position_embedding_type !== 'absolute') {
+      const hs = H / config.num_attention_heads;
+      specs.push({ name: `${prefix}.distance_embedding.weight`, shape: [2 * config.max_position_embeddings - 1, hs] });
+    }
+    return specs;
+  }
+
+  /**
+   * hidden [B·T, H], additiveMask [B, 1, 1, T] (0 where attended, float32 min where masked).
+   */
+  apply(hidden: tf.Tensor2D, additiveMask: tf.Tensor4D, batch: number, seq: number, wantProbs: boolean): AttentionResult {
+    return tf.tidy(() => {
+      const [B, T, nh, hs] = [batch, seq, this.heads, this.headSize];
+      const H = nh * hs;
+      const qkv = tf.fused.matMul({ a: hidden, b: this.qkvWeight, bias: this.qkvBias }); // [B·T, 3H]
+      const [q, k, v] = tf.split(qkv, 3, 1).map(
+        (x) => tf.transpose(tf.reshape(x, [B, T, nh, hs]), [0, 2, 1, 3]), // [B, nh, T, hs]
+      ) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      let scores: tf.Tensor4D = tf.matMul(q, k, false, true); // [B, nh, T, T]
+      if (this.distanceEmbedding !== undefined) scores = tf.add(scores, this.relativeScores(q, k, B, T));
+      scores = tf.add(tf.div(scores, Math.sqrt(hs)), additiveMask);
+      const probs = tf.softmax(scores, -1); // [B, nh, T, T]
+      const context = tf.matMul(probs, v); // [B, nh, T, hs]
+      const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [B * T, H]) as tf.Tensor2D; // [B·T, H]
+      return wantProbs ? { context: merged, probs } : { context: merged };
+    });
+  }
+
+  /**
+   * HF: distance = l − r; E = distance_embedding[distance + max_pos − 1] ([T, T, hs]);
+   * relative_key adds einsum("bhld,lrd->bhlr", q, E); relative_key_query also adds
+   * einsum("bhrd,lrd->bhlr", k, E).
+   */
+  private relativeScores(q: tf.Tensor4D, k: tf.Tensor4D, B: number, T: number): tf.Tensor4D {
+    const nh = this.heads;
+    const hs = this.headSize;
+    const maxPos = this.config.max_position_embeddings;
+    const distance = new Int32Array(T * T);
+    for (let l = 0; l < T; l++) for (let r = 0; r < T; r++) distance[l * T + r] = l - r + maxPos - 1;
+    const table = tf.reshape(tf.gather(this.distanceEmbedding!, tf.tensor1d(distance, 'int32')), [T, T, hs]); // [l, r, hs]
+    // Query term: for each l, q[:, :, l, :] · E[l, r, :] → batch over l.
+    const qByPosition = tf.reshape(tf.transpose(q, [2, 0, 1, 3]), [T, B * nh, hs]); // [l, B·nh, hs]
+    const queryTerm = tf.matMul(qByPosition, table, false, true); // [l, B·nh, r]
+    let result = tf.transpose(tf.reshape(queryTerm, [T, B, nh, T]), [1, 2, 0, 3]) as tf.Tensor4D; // [B, nh, l, r]
+    if (this.config.position_embedding_type === 'relative_key_query') {
+      // Key term: for each r, k[:, :, r, :] · E[l, r, :] → batch over r.
+      const kByPosition = tf.reshape(tf.transpose(k, [2, 0, 1, 3]), [T, B * nh, hs]); // [r, B·nh, hs]
+      const tableByKey = tf.transpose(table, [1, 0, 2]); // [r, l, hs]
+      const keyTerm = tf.matMul(kByPosition, tableByKey, false, true); // [r, B·nh, l]
+      result = tf.add(result, tf.transpose(tf.reshape(keyTerm, [T, B, nh, T]), [1, 2, 3, 0])); // [B, nh, l, r]
+    }
+    return result;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Mirrors HF `BertSelfOutput`: dense, then LayerNorm(dense + residual). Dropout is inference-off.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { DPRConfig } from '../config.js';
+import { LayerNorm } from './layer_norm.js';
+import { Linear } from './linear.js';
+import type { WeightSpec, WeightStore } from './weight_store.js';
+import { addThenNorm } from './residual.js';
+
+export class BertSelfOutput {
+  readonly dense: Linear;
+  readonly layerNorm: LayerNorm;
+
+  constructor(config: DPRConfig, store: WeightStore, prefix: string) {
+    this.dense = new Linear(store, `${prefix}.dense`);
+    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.layer_norm_eps);
+  }
+
+  static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
+    const H = config.hidden_size;
+    return [...Linear.weightSpecs(`${prefix}.dense`, H, H), ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, H)];
+  }
+
+  /** context [B·T, H], residual [B·T, H] → [B·T, H] */
+  apply(context: tf.Tensor2D, residual: tf.Tensor2D): tf.Tensor2D {
+    return addThenNorm(this.dense, this.layerNorm, context, residual);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Mirrors HF `BertModel` as DPR builds it (`add_pooling_layer=False`): embeddings, the additive
+ * attention mask, the encoder. Returns the sequence output and, on request, every hidden state
+ * and attention map.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DPRConfig } from '../config.js';
+import { BertEmbeddings } from '../layers/embeddings.js';
+import { BertEncoder } from '../layers/encoder.js';
+import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import type { CheckedInputs } from './inputs.js';
+import { tidyResult } from '../layers/tidy.js';
+
+/** torch.finfo(torch.float32).min — what HF multiplies (1 − mask) by. */
+export const FLOAT32_MIN = -3.4028234663852886e38;
+
+export interface BertModelOutput {
+  /** [B, T, H] */
+  last_hidden_state: tf.Tensor3D;
+  /** num_layers + 1 entries of [B, T, H]. */
+  hidden_states?: tf.Tensor3D[];
+  /** num_layers entries of [B, nh, T, T]. */
+  attentions?: tf.Tensor4D[];
+}
+
+export class BertModel {
+  readonly embeddings: BertEmbeddings;
+  readonly encoder: BertEncoder;
+
+  constructor(readonly config: DPRConfig, store: WeightStore, prefix: string) {
+    this.embeddings = new BertEmbeddings(config, store, `${prefix}.embeddings`);
+    this.encoder = new BertEncoder(config, store, `${prefix}.encoder`);
+  }
+
+  static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
+    return [...BertEmbeddings.weightSpecs(config, `${prefix}.embeddings`), ...BertEncoder.weightSpecs(config, `${prefix}.encoder`)];
+  }
+
+  apply(inputs: CheckedInputs, options: { hiddenStates: boolean; attentions: boolean }): BertModelOutput {
+    return tidyResult(() => {
+      const { batch: B, seq: T } = inputs;
+      const H = this.config.hidden_size;
+      const ids = tf.tensor2d(inputs.inputIds, [B, T], 'int32');
+      const types = tf.tensor2d(inputs.tokenTypeIds, [B, T], 'int32');
+      // HF: (1 − mask) · finfo(float32).min, broadcast over heads and query positions.
+      const additive = new Float32Array(B * T);
+      for (let i = 0; i < additive.length; i++) additive[i] = inputs.attentionMask[i] === 1 ? 0 : FLOAT32_MIN;
+      const additiveMask = tf.tensor4d(additive, [B, 1, 1, T]);
+      const embedded = this.embeddings.apply(ids, types); // [B·T, H]
+      const encoded = this.encoder.apply(embedded, additiveMask, B, T, options);
+      const to3d = (x: tf.Tensor2D) => tf.reshape(x, [B, T, H]) as tf.Tensor3D;
+      const output: BertModelOutput = { last_hidden_state: to3d(encoded.last) };
+      if (encoded.hiddenStates !== undefined) output.hidden_states = encoded.hiddenStates.map(to3d);
+      if (encoded.attentions !== undefined) output.attentions = encoded.attentions;
+      return output;
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Mirrors HF `DPREncoder`: BertModel, the [CLS] hidden state as the pooled output, and
+ * `encode_proj` on it when `projection_dim > 0`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DPRConfig } from '../config.js';
+import { Linear } from '../layers/linear.js';
+import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import { BertModel, type BertModelOutput } from './bert_model.js';
+import type { CheckedInputs } from './inputs.js';
+
+export interface DPREncoderResult extends BertModelOutput {
+  /** [B, projection_dim or H] */
+  pooled_output: tf.Tensor2D;
+}
+
+export class DPREncoder {
+  readonly bertModel: BertModel;
+  readonly encodeProj?: Linear;
+
+  constructor(readonly config: DPRConfig, store: WeightStore, prefix: string) {
+    this.bertModel = new BertModel(config, store, `${prefix}.bert_model`);
+    if (config.projection_dim > 0) this.encodeProj = new Linear(store, `${prefix}.encode_proj`);
+  }
+
+  static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
+    const specs = BertModel.weightSpecs(config, `${prefix}.bert_model`);
+    if (config.projection_dim > 0) specs.push(...Linear.weightSpecs(`${prefix}.encode_proj`, config.hidden_size, config.projection_dim));
+    return specs;
+  }
+
+  /** HF `embeddings_size`: the width of the pooled output. */
+  get embeddingsSize(): number {
+    return this.config.projection_dim > 0 ? this.config.projection_dim : this.config.hidden_size;
+  }
+
+  apply(inputs: CheckedInputs, options: { hiddenStates: boolean; attentions: boolean }): DPREncoderResult {
+    return tf.tidy(() => {
+      const out = this.bertModel.apply(inputs, options);
+      const [B, , H] = out.last_hidden_state.shape;
+      const cls = tf.reshape(tf.slice(out.last_hidden_state, [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D; // [B, H]
+      const pooled = this.encodeProj === undefined ? cls : this.encodeProj.apply(cls);
+      return { ...out, pooled_output: pooled };
+    });
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Parity against HuggingFace: every model, case and field of the reference, every element.
+ * Run once per backend by parity_wasm.test.ts and parity_cpu.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { setBackend, TFDPRContextEncoder, TFDPRQuestionEncoder, TFDPRReader } from '../../src/index.js';
+import { expectAllClose } from '../helpers/all_close.js';
+import { ExpectedFile, referenceModels, type ReferenceModel } from '../helpers/model_cases.js';
+
+export const PARITY_ATOL = 1e-4;
+
+type AnyModel = TFDPRQuestionEncoder | TFDPRContextEncoder | TFDPRReader;
+
+export function loadReferenceModel(model: ReferenceModel, dir = model.dir): Promise<AnyModel> {
+  switch (model.kind) {
+    case 'question':
+      return TFDPRQuestionEncoder.fromPretrained(dir);
+    case 'context':
+      return TFDPRContextEncoder.fromPretrained(dir);
+    case 'reader':
+      return TFDPRReader.fromPretrained(dir);
+  }
+}
+
+/** Stacks a list of tensors into one flat array (HF's stacked hidden_states / attentions). */
+function flatten(tensors: tf.Tensor[]): Float32Array {
+  const parts = tensors.map((t) => t.dataSync() as Float32Array);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Runs every case of one model directory and asserts every field; returns the worst |diff|. */
+export async function checkModelParity(model: ReferenceModel, dir: string, log: (line: string) => void): Promise<number> {
+  const net = await loadReferenceModel(model, dir);
+  const expected = new ExpectedFile(model.dir);
+  let worst = 0;
+  try {
+    for (const c of model.cases) {
+      const inputs: Record<string, number[][]> = {};
+      for (const name of c.inputs) inputs[name] = expected.inputMatrix(c.name, name);
+      const options = { output_hidden_states: c.fields.includes('hidden_states'), output_attentions: c.fields.includes('attentions') };
+      const out = (net as TFDPRReader).call(inputs as never, options) as unknown as Record<string, tf.Tensor | tf.Tensor[]>;
+      try {
+        for (const field of c.fields) {
+          const want = expected.output(c.name, field);
+          const got = out[field];
+          assert.ok(got !== undefined, `${model.name}/${c.name}: output has no field ${field}`);
+          const actual = Array.isArray(got) ? flatten(got) : (got.dataSync() as Float32Array);
+          const shape = Array.isArray(got) ? [got.length, ...got[0]!.shape] : got.shape;
+          assert.deepEqual(shape, want.shape, `${model.name}/${c.name}/${field}: shape`);
+          const report = expectAllClose(actual, want.values as Float32Array, {
+            atol: PARITY_ATOL,
+            label: `${model.name}/${c.name}/${field}`,
+            shape: want.shape,
+          });
+          log(`${model.name}/${c.name}/${field}: max |diff| ${report.maxAbsDiff.toExponential(2)} over ${report.count} values`);
+          worst = Math.max(worst, report.maxAbsDiff);
+        }
+      } finally {
+        tf.dispose(out as unknown as tf.TensorContainer);
+      }
+    }
+  } finally {
+    expected.close();
+    net.dispose();
+  }
+  return worst;
+}
+
+export function defineParityTests(backend: 'wasm' | 'cpu'): void {
+  test(`parity with HuggingFace on the ${backend} backend`, async (t) => {
+    await setBackend(backend);
+    assert.equal(tf.getBackend(), backend);
+    const models = referenceModels();
+    assert.ok(models.length >= 5, `expected the reference models, found ${models.length}`);
+    let worst = 0;
+    for (const model of models) {
+      await t.test(model.name, async (st) => {
+        const w = await checkModelParity(model, model.dir, (line) => st.diagnostic(line));
+        worst = Math.max(worst, w);
+      });
+    }
+    const line = `worst max |diff| over all models, cases and fields on ${backend}: ${worst.toExponential(3)} (tolerance ${PARITY_ATOL})`;
+    t.diagnostic(line);
+    console.log(line);
+  });
+}
