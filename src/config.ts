@@ -57,7 +57,7 @@ const POSITIVE_INTEGER_FIELDS = [
 ] as const;
 
 /** Fills HF's defaults into a partial config and validates it; throws ConfigError on any problem. */
-export function makeConfig(partial: Partial<DPRConfig> & Record<string, unknown> = {}): DPRConfig {
+export function makeConfig(partial: Partial<DPRConfig> | Record<string, unknown> = {}): DPRConfig {
   const config = { ...DPR_CONFIG_DEFAULTS, ...partial } as DPRConfig;
   // HF serialises `pad_token_id: null` for some configs; BERT's embedding then has no padding index
   // and DPR's default mask compares against None (all ones). We keep 0 only when the key is absent.

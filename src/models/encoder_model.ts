@@ -11,14 +11,15 @@ import { checkInputs, type ModelInputs, type OutputOptions } from './inputs.js';
 import { DPRPretrainedModel } from './pretrained.js';
 import { tidyResult } from '../layers/tidy.js';
 
-export interface DPREncoderOutput {
+/** A type alias, not an interface, so that `tf.dispose(output)` accepts it. */
+export type DPREncoderOutput = {
   /** [batch, projection_dim or hidden_size] — the passage / question vectors. */
   pooler_output: tf.Tensor2D;
   /** With output_hidden_states: num_layers + 1 tensors [batch, seq, hidden]. */
   hidden_states?: tf.Tensor3D[];
   /** With output_attentions: num_layers tensors [batch, heads, seq, seq]. */
   attentions?: tf.Tensor4D[];
-}
+};
 
 export abstract class DPREncoderModel extends DPRPretrainedModel {
   readonly encoder: DPREncoder;

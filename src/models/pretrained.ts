@@ -6,6 +6,8 @@ import { architectureOf, loadConfig, makeConfig, type DPRArchitecture, type DPRC
 import { ConfigError, DPRError } from '../errors.js';
 import { WeightStore, type WeightSpec } from '../layers/weight_store.js';
 import { loadWeightArrays } from './load_weights.js';
+import { MODEL_FILES, resolvePretrained } from '../hub/resolve.js';
+import type { PretrainedOptions } from '../hub/options.js';
 
 export abstract class DPRPretrainedModel {
   private disposed = false;
@@ -34,8 +36,12 @@ export interface ModelClassInfo<M> {
   create(config: DPRConfig, store: WeightStore): M;
 }
 
-/** Reads config.json and model.safetensors from `dir` and builds the model on the active backend. */
-export async function loadPretrained<M>(info: ModelClassInfo<M>, dir: string): Promise<M> {
+/**
+ * Reads config.json and model.safetensors from a directory, or from the HuggingFace cache for a
+ * hub id (downloading what is missing), and builds the model on the active backend.
+ */
+export async function loadPretrained<M>(info: ModelClassInfo<M>, nameOrDir: string, options: PretrainedOptions = {}): Promise<M> {
+  const dir = await resolvePretrained(nameOrDir, { ...options, files: MODEL_FILES, weights: true });
   await ensureBackend();
   const config = loadConfig(dir);
   const architecture = architectureOf(config);

@@ -6,6 +6,7 @@ import type { DPRConfig } from '../config.js';
 import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
 import { DPREncoderModel, type DPREncoderOutput } from './encoder_model.js';
 import { fromWeightArrays, loadPretrained, type ModelClassInfo } from './pretrained.js';
+import type { PretrainedOptions } from '../hub/options.js';
 
 export class TFDPRQuestionEncoder extends DPREncoderModel {
   static readonly prefix = 'question_encoder';
@@ -24,9 +25,11 @@ export class TFDPRQuestionEncoder extends DPREncoderModel {
     super(config, store, TFDPRQuestionEncoder.prefix);
   }
 
-  /** Loads `config.json` and `model.safetensors` (HF PyTorch weight names) from a directory. */
-  static fromPretrained(dir: string): Promise<TFDPRQuestionEncoder> {
-    return loadPretrained(TFDPRQuestionEncoder.info, dir);
+  /** Loads `config.json` and `model.safetensors` (HF PyTorch weight names) from a directory, or from
+   * the HuggingFace cache for a hub id such as "facebook/dpr-question_encoder-single-nq-base"
+   * (downloaded on first use; see PretrainedOptions). */
+  static fromPretrained(nameOrDir: string, options: PretrainedOptions = {}): Promise<TFDPRQuestionEncoder> {
+    return loadPretrained(TFDPRQuestionEncoder.info, nameOrDir, options);
   }
 
   /** Builds the model from float32 arrays keyed by HF name. The backend must be ready. */

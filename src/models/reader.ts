@@ -12,6 +12,7 @@ import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
 import { DPREncoder } from './dpr_encoder.js';
 import { checkInputs, type IdMatrix, type OutputOptions } from './inputs.js';
 import { DPRPretrainedModel, fromWeightArrays, loadPretrained, type ModelClassInfo } from './pretrained.js';
+import type { PretrainedOptions } from '../hub/options.js';
 import { tidyResult } from '../layers/tidy.js';
 
 export interface DPRReaderInputs {
@@ -19,7 +20,8 @@ export interface DPRReaderInputs {
   attention_mask?: IdMatrix;
 }
 
-export interface DPRReaderOutput {
+/** A type alias, not an interface, so that `tf.dispose(output)` accepts it. */
+export type DPRReaderOutput = {
   /** [n_passages, seq] */
   start_logits: tf.Tensor2D;
   /** [n_passages, seq] */
@@ -28,7 +30,7 @@ export interface DPRReaderOutput {
   relevance_logits: tf.Tensor1D;
   hidden_states?: tf.Tensor3D[];
   attentions?: tf.Tensor4D[];
-}
+};
 
 const PREFIX = 'span_predictor';
 
@@ -70,8 +72,8 @@ export class TFDPRReader extends DPRPretrainedModel {
     ];
   }
 
-  static fromPretrained(dir: string): Promise<TFDPRReader> {
-    return loadPretrained(TFDPRReader.info, dir);
+  static fromPretrained(nameOrDir: string, options: PretrainedOptions = {}): Promise<TFDPRReader> {
+    return loadPretrained(TFDPRReader.info, nameOrDir, options);
   }
 
   static fromWeights(config: Partial<DPRConfig>, weights: Map<string, Float32Array>): TFDPRReader {

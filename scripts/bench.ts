@@ -1,0 +1,77 @@
+/**
+ * `npm run bench` — prints a table of every workload (or, with --json, one JSON line each).
+ *
+ *   npm run bench                          all workloads
+ *   npm run bench -- --only passages-128   one workload (passages-128, passages-256, question-32,
+ *                                          tokenizer, convert, retrieval; comma-separated for several)
+ *   npm run bench -- --json                JSON lines
+ *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
+ *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
+ */
+import { availableParallelism } from 'node:os';
+import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
+
+interface Args {
+  json: boolean;
+  only?: string[];
+  workers: number;
+  cpu: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { json: false, workers: availableParallelism(), cpu: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--cpu') args.cpu = true;
+    else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--workers') args.workers = Number(argv[++i]);
+    else throw new Error(`unknown argument ${a}; see the header of scripts/bench.ts`);
+  }
+  if (!Number.isInteger(args.workers) || args.workers < 1) throw new Error('--workers must be a positive integer');
+  return args;
+}
+
+type Workload = { name: string; run: (args: Args) => Promise<BenchRow[]> };
+
+async function passages(seq: number, args: Args): Promise<BenchRow[]> {
+  const rows = [await benchPassages({ backend: 'wasm', workers: 1, batch: 32, seq })];
+  if (args.workers > 1) rows.push(await benchPassages({ backend: 'wasm', workers: args.workers, batch: 32, seq }));
+  if (args.cpu) rows.push(await benchPassages({ backend: 'cpu', workers: 1, batch: 1, seq, budgetMs: 1 }));
+  return rows;
+}
+
+const WORKLOADS: Workload[] = [
+  { name: 'passages-128', run: (a) => passages(128, a) },
+  { name: 'passages-256', run: (a) => passages(256, a) },
+  {
+    name: 'question-32',
+    run: async (a) => [await benchQuestion('wasm', 32), ...(a.cpu ? [await benchQuestion('cpu', 32)] : [])],
+  },
+];
+
+function printTable(rows: BenchRow[]): void {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cells = rows.map((r) => columns.map((c) => (r[c] === undefined ? '' : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) => '| ' + values.map((v, i) => v.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log(line(columns));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const row of cells) console.log(line(row));
+}
+
+const args = parseArgs(process.argv.slice(2));
+const selected = args.only ? WORKLOADS.filter((w) => args.only!.includes(w.name)) : WORKLOADS;
+if (args.only && selected.length !== args.only.length) {
+  throw new Error(`unknown workload in --only; choose from ${WORKLOADS.map((w) => w.name).join(', ')}`);
+}
+const all: BenchRow[] = [];
+for (const workload of selected) {
+  const rows = await workload.run(args);
+  for (const row of rows) {
+    if (args.json) console.log(JSON.stringify(row));
+    all.push(row);
+  }
+}
+if (!args.json) printTable(all);
+process.exit(0);
