@@ -43,7 +43,7 @@ let chosen: Promise<BackendName> | undefined;
  */
 export async function setBackend(name?: BackendName | string): Promise<BackendName> {
   const requested = name ?? process.env[BACKEND_ENV_VAR];
-  chosen = (async () => {
+  const attempt = (async () => {
     if (requested !== undefined && requested !== '') {
       const backend = parseBackendName(requested, name === undefined ? BACKEND_ENV_VAR : 'backend');
       if (backend === 'tensorflow' && !(await tryLoadTfjsNode())) {
@@ -62,7 +62,12 @@ export async function setBackend(name?: BackendName | string): Promise<BackendNa
     }
     throw new ConfigError('no TensorFlow.js backend could be initialised (tried ' + candidates.join(', ') + ').');
   })();
-  return chosen;
+  chosen = attempt;
+  // A failed choice must not stick: the next ensureBackend() starts over.
+  attempt.catch(() => {
+    if (chosen === attempt) chosen = undefined;
+  });
+  return attempt;
 }
 
 /** Makes sure some backend is ready; picks the default the first time. Idempotent. */
