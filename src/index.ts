@@ -11,3 +11,4 @@ export { TFDPRReader, type DPRReaderInputs, type DPRReaderOutput } from './model
 export type { DPREncoderOutput } from './models/encoder_model.js';
 export type { ModelInputs, OutputOptions, IdMatrix } from './models/inputs.js';
 export { SafetensorsFile, writeSafetensors } from './io/safetensors.js';
+export * from './tokenizers/index.js';

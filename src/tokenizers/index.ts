@@ -1,0 +1,32 @@
+/** The tokenizers' public API: BERT WordPiece and the three DPR tokenizers, token for token with HuggingFace. */
+export { BertTokenizer, cleanUpTokenization, type ResolvedStrategies, type TokenizedText, type Vocab } from './bert_tokenizer.js';
+export {
+  DPRContextEncoderTokenizer,
+  DPRQuestionEncoderTokenizer,
+  DPRReaderTokenizer,
+  type ReaderEncodeOptions,
+  type ReaderEncoding,
+} from './dpr_tokenizers.js';
+export {
+  decodeBestSpans,
+  getBestSpans,
+  type DecodeBestSpansOptions,
+  type DPRSpanPrediction,
+  type ReaderInput,
+  type ReaderOutput,
+} from './reader_spans.js';
+export { BasicTokenizer, type BasicTokenizerOptions } from './basic_tokenizer.js';
+export { WordpieceTokenizer } from './wordpiece.js';
+export { parseVocabTxt, readTokenizerDir, type TokenizerFiles } from './tokenizer_files.js';
+export type {
+  BatchEncoding,
+  BertTokenizerOptions,
+  DecodeOptions,
+  EncodeOptions,
+  Encoding,
+  Offset,
+  PaddingOption,
+  PaddingStrategy,
+  TruncationOption,
+  TruncationStrategy,
+} from './types.js';
