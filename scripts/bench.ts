@@ -9,7 +9,9 @@
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
  */
 import { availableParallelism } from 'node:os';
+import { benchConvert } from './bench_convert.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
+import { benchTokenizer } from './bench_tokenizer.js';
 
 interface Args {
   json: boolean;
@@ -48,6 +50,8 @@ const WORKLOADS: Workload[] = [
     name: 'question-32',
     run: async (a) => [await benchQuestion('wasm', 32), ...(a.cpu ? [await benchQuestion('cpu', 32)] : [])],
   },
+  { name: 'tokenizer', run: () => benchTokenizer() as Promise<BenchRow[]> },
+  { name: 'convert', run: () => benchConvert() as Promise<BenchRow[]> },
 ];
 
 function printTable(rows: BenchRow[]): void {
@@ -73,5 +77,11 @@ for (const workload of selected) {
     all.push(row);
   }
 }
-if (!args.json) printTable(all);
+if (!args.json) {
+  // One table per kind of workload, so that each shows only its own columns.
+  for (const kind of new Set(all.map((r) => String(r['workload'])))) {
+    printTable(all.filter((r) => String(r['workload']) === kind));
+    console.log('');
+  }
+}
 process.exit(0);

@@ -288,7 +288,8 @@ export interface TensorToWrite {
  * the order given; a `data` function lets a caller produce one tensor at a time (streaming).
  */
 export function writeSafetensors(path: string, tensors: TensorToWrite[], metadata: Record<string, string> = {}): void {
-  const header: Record<string, unknown> = {};
+  // A null-prototype object, so a tensor named "__proto__" is an ordinary key.
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
   let offset = 0;
   for (const t of tensors) {
