@@ -12,3 +12,4 @@ export type { DPREncoderOutput } from './models/encoder_model.js';
 export type { ModelInputs, OutputOptions, IdMatrix } from './models/inputs.js';
 export { SafetensorsFile, writeSafetensors } from './io/safetensors.js';
 export * from './tokenizers/index.js';
+export * from './hub/index.js';

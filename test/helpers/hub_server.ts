@@ -12,7 +12,7 @@
  *   GET /cdn/<sha256> → the bytes, honouring `Range: bytes=N-` (206 + Content-Range)
  *   A repo listed in `renamed` answers 307 with a relative Location to its new name.
  *
- * Faults, armed per file by tests: cut the connection after N bytes of the file, flip a byte.
+ * Faults, armed per file by tests: cut the connection after N bytes, stall after N bytes, flip a byte.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,8 +40,10 @@ export interface RequestLog {
 }
 
 export interface Faults {
-  /** Close the connection after `bytes` bytes of `file` (counted from the file start), `times` times. */
+  /** Close the connection after sending `bytes` bytes of `file` in a response, `times` times. */
   cut?: { file: string; bytes: number; times: number };
+  /** Send `bytes` bytes of `file`, then nothing more (the connection stays open), `times` times. */
+  stall?: { file: string; bytes: number; times: number };
   /** Send `file` with one byte flipped, `times` times. */
   corrupt?: { file: string; times: number };
 }
@@ -154,11 +156,17 @@ export async function startHubServer(
       return;
     }
     const cut = faults.cut;
-    if (cut !== undefined && cut.file === file && cut.times > 0 && cut.bytes > start) {
+    if (cut !== undefined && cut.file === file && cut.times > 0 && cut.bytes < body.length - start) {
       cut.times--;
       // Send part of the body, then close the socket: the client sees fewer bytes than
       // Content-Length promised, as when a connection drops.
-      res.write(body.subarray(start, Math.min(cut.bytes, body.length)), () => res.socket?.destroySoon());
+      res.write(body.subarray(start, start + cut.bytes), () => res.socket?.destroySoon());
+      return;
+    }
+    const stall = faults.stall;
+    if (stall !== undefined && stall.file === file && stall.times > 0) {
+      stall.times--;
+      res.write(body.subarray(start, start + stall.bytes));
       return;
     }
     res.end(body.subarray(start));

@@ -1,0 +1,18 @@
+/**
+ * Models by name: HuggingFace hub downloads into HuggingFace's own cache.
+ */
+export { resolvePretrained, hubDownload, MODEL_FILES, TOKENIZER_FILES, type HubFiles, type ResolveOptions } from './resolve.js';
+export { splitPretrainedOptions, type PretrainedOptions, type DownloadProgress } from './options.js';
+export {
+  HubError,
+  HubNotFoundError,
+  HubUnauthorizedError,
+  HubOfflineError,
+  HubIntegrityError,
+  HubNetworkError,
+  HubProtocolError,
+  type HubErrorKind,
+} from './errors.js';
+export { hubCacheDir, hubEndpoint, hubOffline, hubToken, hfHome, DEFAULT_ENDPOINT } from './env.js';
+export { RepoCache, repoFolderName } from './cache.js';
+export { DEFAULT_QUESTION_ENCODER, DEFAULT_CONTEXT_ENCODER, DEFAULT_READER } from './defaults.js';
