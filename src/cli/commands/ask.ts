@@ -1,0 +1,90 @@
+/**
+ * `dpr ask --question-model Q --reader-model R --index INDEX_DIR "question"`: retrieve the top
+ * passages for a question from a dense index, read them with the DPR reader, print the answer
+ * and the passage it came from.
+ */
+import { InputError } from '../../errors.js';
+import { loadEncoder } from '../../retrieval/encoders.js';
+import { DenseIndex } from '../../retrieval/index_format.js';
+import { readSpans } from '../../retrieval/read.js';
+import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { loadReader } from './read.js';
+import { searchQuestions, snippet } from './search.js';
+
+export const SPEC: CommandSpec = {
+  name: 'dpr ask',
+  summary: 'Answer questions: search an index for passages, then read the best of them with a DPR reader.',
+  usage: '--question-model Q_DIR --reader-model R_DIR --index INDEX_DIR [options] "question" …',
+  positionals: { name: 'question …', description: 'the questions to answer' },
+  options: {
+    'question-model': { type: 'string', required: true, value: 'DIR', description: 'a DPR question encoder paired with the index' },
+    'reader-model': { type: 'string', required: true, value: 'DIR', description: 'a DPR reader' },
+    index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
+    k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'retrieved passages the reader reads' },
+    'num-spans': { type: 'integer', min: 1, default: 3, value: 'N', description: 'answers to show' },
+    'max-answer-length': { type: 'integer', min: 1, default: 10, value: 'L', description: 'longest answer, in tokens' },
+    'num-spans-per-passage': { type: 'integer', min: 1, default: 1, value: 'K', description: 'answers taken from one passage' },
+    json: { type: 'boolean', description: 'print one JSON line per question: {"question", "answers": [{text, span_score, relevance_score, passage: {id, title, text, score}}]}' },
+  },
+  epilog: 'example:\n  dpr ask --question-model ./question_encoder --reader-model ./reader --index ./sample_index "who discovered penicillin?"',
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(SPEC, argv);
+  if (args.help) {
+    process.stdout.write(helpText(SPEC) + '\n');
+    return 0;
+  }
+  const questions = args.positionals;
+  if (questions.length === 0) throw new InputError('no question given; pass the question as an argument, e.g. dpr ask … "who discovered penicillin?"');
+  if (questions.some((q) => q.trim() === '')) throw new InputError('a question is empty; give the text of the question.');
+  const json = flag(args, 'json');
+  const k = num(args, 'k')!;
+  const index = await DenseIndex.open(str(args, 'index')!);
+  try {
+    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { option: '--question-model' });
+    try {
+      if (encoder.embedder.dim !== index.dim) {
+        throw new InputError(
+          `the question encoder ${encoder.model} gives vectors of ${encoder.embedder.dim} values but the index ${index.dir} holds ${index.dim}; ` +
+            `use the question encoder paired with the index's context encoder (${index.manifest.encoder.model}).`,
+        );
+      }
+      const { reader, tokenizer } = await loadReader(str(args, 'reader-model')!, '--reader-model');
+      try {
+        const retrieved = await searchQuestions(encoder, index, questions.map((text, i) => ({ id: i + 1, text })), k, 64);
+        for (const [qi, question] of questions.entries()) {
+          const hits = retrieved[qi]!;
+          const spans = await readSpans(reader, tokenizer, question, hits, {
+            num_spans: num(args, 'num-spans')!,
+            max_answer_length: num(args, 'max-answer-length')!,
+            num_spans_per_passage: num(args, 'num-spans-per-passage')!,
+          });
+          const answers = spans.map((s) => {
+            const p = hits[s.doc_id]!;
+            return { text: s.text, span_score: s.span_score, relevance_score: s.relevance_score, passage: { id: p.id, title: p.title, text: p.text, score: p.score } };
+          });
+          if (json) {
+            process.stdout.write(JSON.stringify({ question, answers }) + '\n');
+            continue;
+          }
+          const lines = [`question: ${question}`];
+          if (answers.length === 0) lines.push('  no answer found');
+          answers.forEach((a, r) => {
+            lines.push(`${r === 0 ? 'answer' : `  #${r + 1}  `}: ${a.text}   (span ${a.span_score.toFixed(3)}, relevance ${a.relevance_score.toFixed(3)})`);
+            lines.push(`        from ${String(a.passage.id)}${a.passage.title ? ` — ${a.passage.title}` : ''} (retrieval score ${a.passage.score.toFixed(3)})`);
+            lines.push(`        ${snippet(a.passage.text, 110)}`);
+          });
+          process.stdout.write(lines.join('\n') + '\n\n');
+        }
+      } finally {
+        reader.dispose();
+      }
+    } finally {
+      await encoder.dispose();
+    }
+  } finally {
+    await index.close();
+  }
+  return 0;
+}

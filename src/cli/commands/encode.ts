@@ -1,0 +1,80 @@
+/**
+ * `dpr encode --model DIR --input FILE.jsonl --output FILE.jsonl`: one vector per input line.
+ * A question encoder encodes `text`; a context encoder encodes `(title, text)` as a pair when a
+ * non-empty title is given, else `text`. Streams: only one chunk of records is in memory.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { InputError } from '../../errors.js';
+import { embedStream } from '../../retrieval/encode_pipeline.js';
+import { loadEncoder } from '../../retrieval/encoders.js';
+import { helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { displayName, readJsonl, toTextRecord, type TextRecord } from '../jsonl.js';
+
+export const SPEC: CommandSpec = {
+  name: 'dpr encode',
+  summary: 'Encode texts with a DPR question or context encoder; writes one {"id", "vector"} line per input line.',
+  usage: '--model DIR --input FILE.jsonl --output FILE.jsonl [options]',
+  options: {
+    model: { type: 'string', required: true, value: 'DIR', description: 'a DPR question or context encoder (the kind is read from config.json)' },
+    input: { type: 'string', required: true, value: 'FILE', description: 'JSONL, one {"id", "text", "title"?} per line; - reads stdin' },
+    output: { type: 'string', required: true, value: 'FILE', description: 'JSONL to write, one {"id", "vector"} per line; - writes stdout' },
+    'batch-size': { type: 'integer', min: 1, default: 32, value: 'N', description: 'texts per model call' },
+    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder processes (default: number of cores)' },
+  },
+  epilog: 'example:\n  dpr encode --model ./context_encoder --input data/sample_corpus.jsonl --output vectors.jsonl',
+};
+
+const CHUNK = 256;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(SPEC, argv);
+  if (args.help) {
+    process.stdout.write(helpText(SPEC) + '\n');
+    return 0;
+  }
+  const input = str(args, 'input')!;
+  const output = str(args, 'output')!;
+  const workers = num(args, 'workers');
+  const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], workers !== undefined ? { workers } : {});
+  const toStdout = output === '-';
+  // Written beside the target and renamed at the end: a failed run leaves no half-written output.
+  const temp = `${output}.tmp-${process.pid}`;
+  const fd = toStdout ? 1 : openSync(temp, 'w');
+  let count = 0;
+  let ok = false;
+  try {
+    async function* records(): AsyncGenerator<TextRecord> {
+      for await (const record of readJsonl(input)) yield toTextRecord(record, input, true);
+    }
+    const stream = embedStream(records(), {
+      embedder: encoder.embedder,
+      tokenize: (r) => encoder.tokenize(r.text, r.title),
+      chunkSize: CHUNK,
+      batchSize: num(args, 'batch-size')!,
+    });
+    for await (const chunk of stream) {
+      const lines = chunk.items.map((r, i) => JSON.stringify({ id: r.id, vector: Array.from(chunk.vectors[i]!) })).join('\n') + '\n';
+      writeSync(fd, lines);
+      count += chunk.items.length;
+    }
+    if (count === 0) throw new InputError(`${displayName(input)} holds no records; expected one {"id", "text"} JSON object per line.`);
+    if (!toStdout) {
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(temp, output);
+    }
+    ok = true;
+  } finally {
+    if (!toStdout && !ok) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+      rmSync(temp, { force: true });
+    }
+    await encoder.dispose();
+  }
+  if (!toStdout) process.stderr.write(`encoded ${count} texts with ${encoder.architecture} (dim ${encoder.embedder.dim}) into ${output}\n`);
+  return 0;
+}

@@ -1,0 +1,125 @@
+/**
+ * `dpr search --model QUESTION_DIR --index INDEX_DIR [-k 10] "question" …` (or --input FILE):
+ * exact maximum-inner-product search over a dense index, questions encoded and searched in batches.
+ */
+import { InputError } from '../../errors.js';
+import { embedChunk } from '../../retrieval/encode_pipeline.js';
+import { loadEncoder, type LoadedEncoder } from '../../retrieval/encoders.js';
+import { DenseIndex, type StoredPassage } from '../../retrieval/index_format.js';
+import { searchVectors } from '../../retrieval/search.js';
+import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { readJsonl, toTextRecord } from '../jsonl.js';
+
+export const SPEC: CommandSpec = {
+  name: 'dpr search',
+  summary: 'Find the passages of an index whose vectors have the largest inner product with each question\'s.',
+  usage: '--model QUESTION_DIR --index INDEX_DIR [-k 10] [--json] ("question" … | --input FILE.jsonl)',
+  positionals: { name: 'question …', description: 'questions to search for (ids 1, 2, … in --json output)' },
+  options: {
+    model: { type: 'string', required: true, value: 'DIR', description: 'a DPR question encoder (DPRQuestionEncoder)' },
+    index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
+    k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'passages to return per question' },
+    input: { type: 'string', value: 'FILE', description: 'JSONL, one {"id", "text"} question per line; - reads stdin' },
+    json: { type: 'boolean', description: 'print one JSON line per question: {"id", "question", "hits": [{"id", "score", "title", "text"}]}' },
+    'batch-size': { type: 'integer', min: 1, default: 64, value: 'N', description: 'questions encoded and searched together' },
+  },
+  epilog: 'example:\n  dpr search --model ./question_encoder --index ./sample_index -k 5 "what is the capital of france?"',
+};
+
+export interface Question {
+  id: string | number;
+  text: string;
+}
+
+export interface SearchHit extends StoredPassage {
+  score: number;
+}
+
+/** Encodes a batch of questions and returns each one's top-k passages, best first. */
+export async function searchQuestions(encoder: LoadedEncoder, index: DenseIndex, questions: Question[], k: number, batchSize: number): Promise<SearchHit[][]> {
+  const vectors = await embedChunk(questions, { embedder: encoder.embedder, tokenize: (q) => encoder.tokenize(q.text), chunkSize: questions.length, batchSize });
+  const hits = await searchVectors(index, vectors, { k });
+  return Promise.all(hits.map((list) => Promise.all(list.map(async (h) => ({ ...(await index.passage(h.index)), score: h.score })))));
+}
+
+/** One line of `text`, cut to `width` characters with an ellipsis. */
+export function snippet(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
+}
+
+function printHuman(question: Question, hits: SearchHit[]): void {
+  const lines = [`question: ${question.text}`];
+  hits.forEach((h, r) => {
+    lines.push(`${String(r + 1).padStart(3)}  ${h.score.toFixed(4).padStart(9)}  ${String(h.id)}  ${h.title}`);
+    lines.push(`${' '.repeat(16)}${snippet(h.text, 100)}`);
+  });
+  process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+async function* questionSource(args: ReturnType<typeof parseArgs>): AsyncGenerator<Question> {
+  const input = str(args, 'input');
+  if (input !== undefined && args.positionals.length > 0) {
+    throw new InputError('give questions as arguments or with --input, not both.');
+  }
+  if (input === undefined) {
+    if (args.positionals.length === 0) throw new InputError('no question given; pass one or more questions as arguments, or --input FILE.jsonl.');
+    let i = 0;
+    for (const text of args.positionals) yield { id: ++i, text };
+    return;
+  }
+  let count = 0;
+  for await (const record of readJsonl(input)) {
+    const { id, text } = toTextRecord(record, input, false);
+    count++;
+    yield { id, text };
+  }
+  if (count === 0) throw new InputError(`${input === '-' ? '<stdin>' : input} holds no questions; expected one {"id", "text"} JSON object per line.`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(SPEC, argv);
+  if (args.help) {
+    process.stdout.write(helpText(SPEC) + '\n');
+    return 0;
+  }
+  const k = num(args, 'k')!;
+  const batchSize = num(args, 'batch-size')!;
+  const json = flag(args, 'json');
+  const index = await DenseIndex.open(str(args, 'index')!);
+  try {
+    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder']);
+    try {
+      if (encoder.embedder.dim !== index.dim) {
+        throw new InputError(
+          `the question encoder ${encoder.model} gives vectors of ${encoder.embedder.dim} values but the index ${index.dir} holds ${index.dim}; ` +
+            `use the question encoder paired with the index's context encoder (${index.manifest.encoder.model}).`,
+        );
+      }
+      let batch: Question[] = [];
+      const flush = async (): Promise<void> => {
+        const results = await searchQuestions(encoder, index, batch, k, batchSize);
+        batch.forEach((q, i) => {
+          const hits = results[i]!;
+          if (json) {
+            const line = { id: q.id, question: q.text, hits: hits.map((h) => ({ id: h.id, score: h.score, title: h.title, text: h.text })) };
+            process.stdout.write(JSON.stringify(line) + '\n');
+          } else {
+            printHuman(q, hits);
+          }
+        });
+        batch = [];
+      };
+      for await (const question of questionSource(args)) {
+        batch.push(question);
+        if (batch.length === batchSize) await flush();
+      }
+      if (batch.length > 0) await flush();
+    } finally {
+      await encoder.dispose();
+    }
+  } finally {
+    await index.close();
+  }
+  return 0;
+}

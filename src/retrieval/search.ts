@@ -1,0 +1,73 @@
+/**
+ * Exact maximum-inner-product search: scores = Q · Eᵀ computed block by block over the stored
+ * embedding matrix (so memory stays bounded whatever the index size), each query keeping its k
+ * best in a heap. Every stored vector is scored; nothing is approximated.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ensureBackend } from '../backend.js';
+import { InputError } from '../errors.js';
+import { TopK, type Hit } from './top_k.js';
+
+/** Anything that can hand out rows of a [count, dim] float32 matrix (a DenseIndex, or memory). */
+export interface VectorSource {
+  readonly count: number;
+  readonly dim: number;
+  readVectors(start: number, rows: number): Promise<Float32Array>;
+}
+
+export interface SearchOptions {
+  k: number;
+  /** Stored rows scored per matMul; bounds memory to blockRows × (dim + queries) floats. */
+  blockRows?: number;
+}
+
+/** Returns, per query, its min(k, count) best rows, best first (ties: lower row first). */
+export async function searchVectors(source: VectorSource, queries: readonly Float32Array[], options: SearchOptions): Promise<Hit[][]> {
+  const { dim, count } = source;
+  if (queries.length === 0) return [];
+  const k = Math.min(options.k, count);
+  if (!Number.isInteger(options.k) || options.k < 1) throw new InputError(`k must be a positive integer, got ${options.k}.`);
+  const blockRows = options.blockRows ?? 8192;
+  queries.forEach((q, i) => {
+    if (q.length !== dim) {
+      throw new InputError(`query ${i} has ${q.length} values but the index holds vectors of ${dim}; search with the question encoder that matches the index's context encoder.`);
+    }
+  });
+  await ensureBackend();
+  const flat = new Float32Array(queries.length * dim);
+  queries.forEach((q, i) => flat.set(q, i * dim));
+  const q = tf.tensor2d(flat, [queries.length, dim]);
+  const heaps = queries.map(() => new TopK(k));
+  try {
+    for (let start = 0; start < count; start += blockRows) {
+      const rows = Math.min(blockRows, count - start);
+      const block = await source.readVectors(start, rows);
+      // [nq, d] · [rows, d]ᵀ -> [nq, rows]
+      const scoresTensor = tf.tidy(() => tf.matMul(q, tf.tensor2d(block, [rows, dim]), false, true));
+      const scores = (await scoresTensor.data()) as Float32Array;
+      scoresTensor.dispose();
+      heaps.forEach((heap, qi) => {
+        const base = qi * rows;
+        for (let r = 0; r < rows; r++) {
+          const s = scores[base + r]!;
+          if (s >= heap.threshold) heap.push(s, start + r);
+        }
+      });
+    }
+  } finally {
+    q.dispose();
+  }
+  return heaps.map((h) => h.sorted());
+}
+
+/** A VectorSource over a row-major matrix in memory. */
+export function memorySource(matrix: Float32Array, dim: number): VectorSource {
+  if (matrix.length % dim !== 0) throw new RangeError(`matrix of ${matrix.length} values is not a whole number of ${dim}-value rows`);
+  return {
+    count: matrix.length / dim,
+    dim,
+    readVectors: async (start, rows) => matrix.subarray(start * dim, (start + rows) * dim),
+  };
+}
+
+export type { Hit };
