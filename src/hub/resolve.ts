@@ -57,7 +57,7 @@ function isDirectory(path: string): boolean {
 }
 
 /** True when `name` reads as a filesystem path rather than a hub id. */
-function looksLikePath(name: string): boolean {
+export function looksLikePath(name: string): boolean {
   return /^(\.{1,2}([\\/]|$)|[\\/~])/.test(name) || name.includes('\\') || name.split('/').length > 2 || /^[A-Za-z]:/.test(name);
 }
 

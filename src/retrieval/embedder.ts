@@ -3,12 +3,14 @@
  * out. `createEmbedder` is the factory the CLI and library use; a worker pool can stand behind the
  * same interface (`workers`), the in-process implementation runs the model on this thread.
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRArchitecture } from '../config.js';
 import { InputError } from '../errors.js';
 import { TFDPRContextEncoder } from '../models/context_encoder.js';
 import type { DPREncoderModel } from '../models/encoder_model.js';
 import { TFDPRQuestionEncoder } from '../models/question_encoder.js';
+import { EncoderPool } from '../pool/encoder_pool.js';
 
 /** One tokenized sequence, unpadded (or padded: padding is recomputed from attention_mask). */
 export interface EncodedRow {
@@ -29,7 +31,7 @@ export interface EmbedderOptions {
   /** A model directory (passed to fromPretrained as is). */
   model: string;
   architecture: Extract<DPRArchitecture, 'DPRQuestionEncoder' | 'DPRContextEncoder'>;
-  /** Worker processes; the in-process embedder runs on this thread whatever the value. */
+  /** Worker threads: 1 runs the model on this thread; more use an EncoderPool. Default: the number of cores. */
   workers?: number;
 }
 
@@ -77,8 +79,36 @@ export class InProcessEmbedder implements Embedder {
   }
 }
 
-/** Loads the encoder named by `options.model` and returns an embedder for it. */
+/** Runs the encoder on an EncoderPool (one model per worker thread). Owns the pool. */
+export class PoolEmbedder implements Embedder {
+  constructor(private readonly pool: EncoderPool) {}
+
+  get dim(): number {
+    return this.pool.dim;
+  }
+
+  async embed(rows: EncodedRow[]): Promise<Float32Array[]> {
+    if (rows.length === 0) return [];
+    const flat = await this.pool.encode(padRows(rows, this.pool.config.pad_token_id ?? 0));
+    const dim = this.pool.dim;
+    return rows.map((_, r) => flat.slice(r * dim, (r + 1) * dim));
+  }
+
+  dispose(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** Loads the encoder named by `options.model` (a directory) and returns an embedder for it. */
 export async function createEmbedder(options: EmbedderOptions): Promise<Embedder> {
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new InputError(`workers must be a positive integer, got ${options.workers}.`);
+  }
+  if (workers > 1) {
+    const kind = options.architecture === 'DPRQuestionEncoder' ? 'question' : 'context';
+    return new PoolEmbedder(await EncoderPool.create({ kind, source: { dir: options.model }, workers }));
+  }
   const model =
     options.architecture === 'DPRQuestionEncoder'
       ? await TFDPRQuestionEncoder.fromPretrained(options.model)

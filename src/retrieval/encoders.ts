@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { DPRArchitecture, DPRConfig } from '../config.js';
 import { DPRContextEncoderTokenizer, DPRQuestionEncoderTokenizer, type BertTokenizer } from '../tokenizers/index.js';
 import { createEmbedder, type EncodedRow, type Embedder } from './embedder.js';
-import { inspectModel } from './model_kind.js';
+import { resolveModel } from './model_kind.js';
 import { encodeForEncoder, maxInputLength } from './tokenize.js';
 
 type EncoderKind = Extract<DPRArchitecture, 'DPRQuestionEncoder' | 'DPRContextEncoder'>;
@@ -28,11 +28,12 @@ export interface LoadedEncoder {
 }
 
 export async function loadEncoder(
-  model: string,
+  modelArgument: string,
   accepted: readonly EncoderKind[],
   options: { workers?: number; option?: string } = {},
 ): Promise<LoadedEncoder> {
-  const info = inspectModel(model, accepted, options.option);
+  const info = await resolveModel(modelArgument, accepted, options.option);
+  const model = info.model;
   const architecture = info.architecture as EncoderKind;
   const tokenizer =
     architecture === 'DPRQuestionEncoder'

@@ -5,8 +5,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { hubProgressReporter } from '../cli/progress.js';
 import { architectureOf, loadConfig, type DPRArchitecture, type DPRConfig } from '../config.js';
 import { ConfigError, InputError } from '../errors.js';
+import { looksLikePath, resolvePretrained, TOKENIZER_FILES } from '../hub/resolve.js';
 
 const WHAT: Record<DPRArchitecture, string> = {
   DPRQuestionEncoder: 'a question encoder (DPRQuestionEncoder)',
@@ -27,15 +29,18 @@ export interface ModelInfo {
  */
 export function inspectModel(model: string, accepted: readonly DPRArchitecture[], option = '--model'): ModelInfo {
   if (!existsSync(model)) {
-    throw new InputError(`${option} ${model}: no such directory; give a directory holding config.json, vocab.txt and model.safetensors.`);
+    throw new InputError(`${option} ${model}: no such directory; give a directory holding config.json, vocab.txt and model.safetensors, or a hub id such as facebook/dpr-reader-single-nq-base.`);
   }
   if (!statSync(model).isDirectory()) {
     throw new InputError(`${option} ${model} is a file; give the model's directory (holding config.json, vocab.txt and model.safetensors).`);
   }
-  for (const file of ['config.json', 'model.safetensors', 'vocab.txt']) {
+  for (const file of ['config.json', 'vocab.txt']) {
     if (!existsSync(join(model, file))) {
-      throw new InputError(`${option} ${model} has no ${file}; a DPR model directory needs config.json, vocab.txt and model.safetensors (convert a pytorch_model.bin checkpoint first).`);
+      throw new InputError(`${option} ${model} has no ${file}; a DPR model directory needs config.json, vocab.txt and model.safetensors (or pytorch_model.bin).`);
     }
+  }
+  if (!existsSync(join(model, 'model.safetensors')) && !existsSync(join(model, 'pytorch_model.bin'))) {
+    throw new InputError(`${option} ${model} has no weights; a DPR model directory needs model.safetensors or pytorch_model.bin beside config.json.`);
   }
   const config = loadConfig(model);
   const architecture = architectureOf(config);
@@ -49,4 +54,20 @@ export function inspectModel(model: string, accepted: readonly DPRArchitecture[]
     throw new InputError(`${option} ${model} is ${WHAT[architecture]}, but this command needs ${accepted.map((a) => WHAT[a]).join(' or ')}.`);
   }
   return { model, config, architecture };
+}
+
+/**
+ * `inspectModel` for a directory or a HuggingFace hub id: a hub id is first resolved to its cache
+ * snapshot (config, tokenizer files and weights downloaded as needed, with a progress bar on a
+ * terminal's stderr). The returned `model` is the local directory.
+ */
+export async function resolveModel(model: string, accepted: readonly DPRArchitecture[], option = '--model'): Promise<ModelInfo> {
+  const dir = existsSync(model) || looksLikePath(model)
+    ? model
+    : await resolvePretrained(model, {
+        files: { required: ['config.json', ...TOKENIZER_FILES.required], optional: TOKENIZER_FILES.optional },
+        weights: true,
+        onProgress: hubProgressReporter(),
+      });
+  return inspectModel(dir, accepted, option);
 }

@@ -53,7 +53,7 @@ describe('CLI errors', () => {
     const passages = join(dir, 'r.jsonl');
     const r = await runCli(['read', '--model', empty, '--question', 'q?', '--passages', passages]);
     assert.equal(r.code, 1);
-    assert.match(oneLine(r.stderr, 'read'), /has no model\.safetensors; a DPR model directory needs config\.json, vocab\.txt and model\.safetensors/);
+    assert.match(oneLine(r.stderr, 'read'), /has no weights; a DPR model directory needs model\.safetensors or pytorch_model\.bin beside config\.json/);
     const missing = await runCli(['encode', '--model', join(dir, 'nope'), '--input', passages, '--output', '-']);
     assert.equal(missing.code, 1);
     assert.match(oneLine(missing.stderr, 'encode'), /--model .*nope: no such directory; give a directory holding config\.json/);

@@ -19,7 +19,7 @@ export const SPEC: CommandSpec = {
     input: { type: 'string', required: true, value: 'FILE', description: 'JSONL, one {"id", "text", "title"?} per line; - reads stdin' },
     output: { type: 'string', required: true, value: 'FILE', description: 'JSONL to write, one {"id", "vector"} per line; - writes stdout' },
     'batch-size': { type: 'integer', min: 1, default: 32, value: 'N', description: 'texts per model call' },
-    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder processes (default: number of cores)' },
+    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
   },
   epilog: 'example:\n  dpr encode --model ./context_encoder --input data/sample_corpus.jsonl --output vectors.jsonl',
 };

@@ -23,7 +23,7 @@ export const BUILD_SPEC: CommandSpec = {
     'shard-size': { type: 'integer', min: 1, default: 1024, value: 'N', description: 'passages per checkpoint (work lost to an interruption is at most one shard)' },
     resume: { type: 'boolean', description: 'continue an interrupted build in --out (same settings and corpus)' },
     overwrite: { type: 'boolean', description: 'replace an index that already exists in --out' },
-    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder processes (default: number of cores)' },
+    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
   },
   epilog: 'example:\n  dpr index build --model ./context_encoder --passages data/sample_corpus.jsonl --out ./sample_index',
 };

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../../errors.js';
 import { TFDPRReader } from '../../models/reader.js';
-import { inspectModel } from '../../retrieval/model_kind.js';
+import { resolveModel } from '../../retrieval/model_kind.js';
 import { readSpans } from '../../retrieval/read.js';
 import { DPRReaderTokenizer, type DPRSpanPrediction } from '../../tokenizers/index.js';
 import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
@@ -31,8 +31,8 @@ export interface LoadedReader {
   tokenizer: DPRReaderTokenizer;
 }
 
-export async function loadReader(model: string, option = '--model'): Promise<LoadedReader> {
-  inspectModel(model, ['DPRReader'], option);
+export async function loadReader(modelArgument: string, option = '--model'): Promise<LoadedReader> {
+  const { model } = await resolveModel(modelArgument, ['DPRReader'], option);
   const tokenizer = await DPRReaderTokenizer.fromPretrained(model);
   const reader = await TFDPRReader.fromPretrained(model);
   return { reader, tokenizer };
