@@ -1,9 +1,15 @@
 /**
  * `dpr ask --question-model Q --reader-model R --index INDEX_DIR "question"`: retrieve the top
  * passages for a question from a dense index, read them with the DPR reader, print the answer
- * and the passage it came from.
+ * and the passage it came from. Without model arguments it uses the facebook/dpr-*-single-nq-base
+ * models from the HuggingFace hub; without --index, the bundled sample corpus, embedded with
+ * --context-model on first use and cached.
  */
 import { InputError } from '../../errors.js';
+import { DEFAULT_CONTEXT_ENCODER, DEFAULT_QUESTION_ENCODER, DEFAULT_READER } from '../../hub/defaults.js';
+import { sampleCorpusPath } from '../../package_root.js';
+import { planCachedIndex } from '../../retrieval/default_index.js';
+import { buildIndexFromFile } from './index.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex } from '../../retrieval/index_format.js';
 import { readSpans } from '../../retrieval/read.js';
@@ -14,19 +20,23 @@ import { searchQuestions, snippet } from './search.js';
 export const SPEC: CommandSpec = {
   name: 'dpr ask',
   summary: 'Answer questions: search an index for passages, then read the best of them with a DPR reader.',
-  usage: '--question-model Q_DIR --reader-model R_DIR --index INDEX_DIR [options] "question" …',
+  usage: '[--question-model Q] [--reader-model R] [--index INDEX_DIR | --context-model C] [options] "question" …',
   positionals: { name: 'question …', description: 'the questions to answer' },
   options: {
-    'question-model': { type: 'string', required: true, value: 'DIR', description: 'a DPR question encoder paired with the index' },
-    'reader-model': { type: 'string', required: true, value: 'DIR', description: 'a DPR reader' },
-    index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
+    'question-model': { type: 'string', default: DEFAULT_QUESTION_ENCODER, value: 'DIR|HUB_ID', description: 'a DPR question encoder paired with the index' },
+    'reader-model': { type: 'string', default: DEFAULT_READER, value: 'DIR|HUB_ID', description: 'a DPR reader' },
+    index: { type: 'string', value: 'DIR', description: 'an index built by `dpr index build` (default: the bundled sample corpus, built on first use and cached)' },
+    'context-model': { type: 'string', default: DEFAULT_CONTEXT_ENCODER, value: 'DIR|HUB_ID', description: 'the context encoder that embeds the sample corpus when no --index is given' },
+    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads for a first-use index build (default: number of cores)' },
     k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'retrieved passages the reader reads' },
     'num-spans': { type: 'integer', min: 1, default: 3, value: 'N', description: 'answers to show' },
     'max-answer-length': { type: 'integer', min: 1, default: 10, value: 'L', description: 'longest answer, in tokens' },
     'num-spans-per-passage': { type: 'integer', min: 1, default: 1, value: 'K', description: 'answers taken from one passage' },
     json: { type: 'boolean', description: 'print one JSON line per question: {"question", "answers": [{text, span_score, relevance_score, passage: {id, title, text, score}}]}' },
   },
-  epilog: 'example:\n  dpr ask --question-model ./question_encoder --reader-model ./reader --index ./sample_index "who discovered penicillin?"',
+  epilog:
+    'examples:\n  dpr ask "who discovered penicillin?"\n' +
+    '  dpr ask --question-model ./question_encoder --reader-model ./reader --index ./sample_index "who discovered penicillin?"',
 };
 
 export async function run(argv: string[]): Promise<number> {
@@ -40,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
   if (questions.some((q) => q.trim() === '')) throw new InputError('a question is empty; give the text of the question.');
   const json = flag(args, 'json');
   const k = num(args, 'k')!;
-  const index = await DenseIndex.open(str(args, 'index')!);
+  const index = await DenseIndex.open(str(args, 'index') ?? (await sampleIndex(str(args, 'context-model')!, num(args, 'workers'))));
   try {
     const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { option: '--question-model' });
     try {
@@ -87,4 +97,22 @@ export async function run(argv: string[]): Promise<number> {
     await index.close();
   }
   return 0;
+}
+
+/** The cached index of the bundled sample corpus, built (or resumed) first when needed. */
+async function sampleIndex(contextModel: string, workers: number | undefined): Promise<string> {
+  const corpus = sampleCorpusPath();
+  const plan = await planCachedIndex(contextModel, corpus);
+  if (!plan.ready) {
+    process.stderr.write(`dpr ask: embedding the bundled sample corpus with ${contextModel} (first use; cached in ${plan.dir})\n`);
+    await buildIndexFromFile({
+      model: plan.contextModelDir,
+      passagesPath: corpus,
+      outDir: plan.dir,
+      resume: true,
+      label: 'sample corpus',
+      ...(workers !== undefined ? { workers } : {}),
+    });
+  }
+  return plan.dir;
 }

@@ -5,7 +5,7 @@
 import { InputError } from '../../errors.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import type { EmbeddingDtype } from '../../retrieval/index_format.js';
-import { buildIndex, type PassageInput } from '../../retrieval/index_writer.js';
+import { buildIndex, type BuildIndexResult, type PassageInput } from '../../retrieval/index_writer.js';
 import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
 import { displayName, readJsonl, toTextRecord } from '../jsonl.js';
 import { ProgressBar } from '../progress.js';
@@ -58,37 +58,69 @@ async function build(argv: string[]): Promise<number> {
     process.stdout.write(helpText(BUILD_SPEC) + '\n');
     return 0;
   }
-  const path = str(args, 'passages')!;
   const out = str(args, 'out')!;
   const workers = num(args, 'workers');
   const started = performance.now();
+  const result = await buildIndexFromFile({
+    model: str(args, 'model')!,
+    passagesPath: str(args, 'passages')!,
+    outDir: out,
+    dtype: str(args, 'dtype') as EmbeddingDtype,
+    batchSize: num(args, 'batch-size')!,
+    shardSize: num(args, 'shard-size')!,
+    resume: flag(args, 'resume'),
+    overwrite: flag(args, 'overwrite'),
+    ...(workers !== undefined ? { workers } : {}),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const encoded = result.manifest.count - result.resumedFrom;
+  const resumed = result.resumedFrom > 0 ? ` (resumed after ${result.resumedFrom})` : '';
+  process.stdout.write(
+    `indexed ${result.manifest.count} passages${resumed} into ${out}: dim ${result.manifest.dim}, ${result.manifest.dtype}, ` +
+      `${seconds.toFixed(1)} s, ${(encoded / seconds).toFixed(1)} passages/s\n`,
+  );
+  return 0;
+}
+
+export interface BuildFromFileOptions {
+  /** A context encoder directory or hub id. */
+  model: string;
+  /** JSONL passages, or - for stdin. */
+  passagesPath: string;
+  outDir: string;
+  dtype?: EmbeddingDtype;
+  batchSize?: number;
+  shardSize?: number;
+  resume?: boolean;
+  overwrite?: boolean;
+  workers?: number;
+  /** The progress bar's label (drawn only when stderr is a terminal). */
+  label?: string;
+}
+
+/** `dpr index build` as a function: validates and counts the corpus, then builds with a progress bar. */
+export async function buildIndexFromFile(options: BuildFromFileOptions): Promise<BuildIndexResult> {
+  const path = options.passagesPath;
   // Stdin can be read only once: it is validated as it streams, and the total is unknown.
   const total = path === '-' ? undefined : await countPassages(path);
-  const encoder = await loadEncoder(str(args, 'model')!, ['DPRContextEncoder'], workers !== undefined ? { workers } : {});
-  const bar = new ProgressBar({ label: 'indexing', total, unit: 'passages' });
+  const encoder = await loadEncoder(options.model, ['DPRContextEncoder'], options.workers !== undefined ? { workers: options.workers } : {});
+  const bar = new ProgressBar({ label: options.label ?? 'indexing', total, unit: 'passages' });
   try {
     const result = await buildIndex({
-      outDir: out,
+      outDir: options.outDir,
       passages: passages(path),
       embedder: encoder.embedder,
       tokenize: (p) => encoder.tokenize(p.text, p.title),
       encoder: { model: encoder.model, architecture: 'DPRContextEncoder', config_sha256: encoder.configSha256, max_length: encoder.maxLength },
-      dtype: str(args, 'dtype') as EmbeddingDtype,
-      batchSize: num(args, 'batch-size')!,
-      shardSize: num(args, 'shard-size')!,
-      resume: flag(args, 'resume'),
-      overwrite: flag(args, 'overwrite'),
+      dtype: options.dtype ?? 'float32',
+      batchSize: options.batchSize ?? 32,
+      shardSize: options.shardSize ?? 1024,
+      resume: options.resume === true,
+      overwrite: options.overwrite === true,
       onProgress: (done) => bar.update(done),
     });
     bar.finish(result.manifest.count);
-    const seconds = (performance.now() - started) / 1000;
-    const encoded = result.manifest.count - result.resumedFrom;
-    const resumed = result.resumedFrom > 0 ? ` (resumed after ${result.resumedFrom})` : '';
-    process.stdout.write(
-      `indexed ${result.manifest.count} passages${resumed} into ${out}: dim ${result.manifest.dim}, ${result.manifest.dtype}, ` +
-        `${seconds.toFixed(1)} s, ${(encoded / seconds).toFixed(1)} passages/s\n`,
-    );
-    return 0;
+    return result;
   } finally {
     await encoder.dispose();
   }
