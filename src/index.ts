@@ -13,3 +13,7 @@ export type { ModelInputs, OutputOptions, IdMatrix } from './models/inputs.js';
 export { SafetensorsFile, writeSafetensors } from './io/safetensors.js';
 export * from './tokenizers/index.js';
 export * from './hub/index.js';
+export { EncoderPool, type EncoderPoolOptions } from './pool/encoder_pool.js';
+export { convertCheckpoint, type ConvertOptions, type ConvertReport } from './io/convert.js';
+export { PytorchCheckpoint } from './io/pytorch_checkpoint.js';
+export * from './retrieval/index.js';
