@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { benchConvert } from './bench_convert.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
+import { benchRetrieval } from './bench_retrieval.js';
 import { benchTokenizer } from './bench_tokenizer.js';
 
 interface Args {
@@ -52,6 +53,7 @@ const WORKLOADS: Workload[] = [
   },
   { name: 'tokenizer', run: () => benchTokenizer() as Promise<BenchRow[]> },
   { name: 'convert', run: () => benchConvert() as Promise<BenchRow[]> },
+  { name: 'retrieval', run: () => benchRetrieval() as Promise<BenchRow[]> },
 ];
 
 function printTable(rows: BenchRow[]): void {
