@@ -37,10 +37,24 @@ function parseArgs(argv: string[]): Args {
 
 type Workload = { name: string; run: (args: Args) => Promise<BenchRow[]> };
 
+/**
+ * The baseline (tfjs's own wasm kernels, one thread) next to what tfjs-dpr does by default: the
+ * worker pool, and the native GEMM when it is built. Rows whose kernel is missing are left out.
+ */
 async function passages(seq: number, args: Args): Promise<BenchRow[]> {
-  const rows = [await benchPassages({ backend: 'wasm', workers: 1, batch: 32, seq })];
-  if (args.workers > 1) rows.push(await benchPassages({ backend: 'wasm', workers: args.workers, batch: 32, seq }));
-  if (args.cpu) rows.push(await benchPassages({ backend: 'cpu', workers: 1, batch: 1, seq, budgetMs: 1 }));
+  const n = args.workers;
+  const runs: Array<Parameters<typeof benchPassages>[0]> = [
+    { backend: 'wasm', matmul: 'tfjs', workers: 1, batch: 32, seq },
+    ...(n > 1 && seq === 128 ? [{ backend: 'wasm' as const, matmul: 'tfjs' as const, workers: n, batch: 32, seq }] : []),
+    { backend: 'wasm', matmul: 'native', workers: 1, batch: 32, seq },
+    ...(n > 1 ? [{ backend: 'wasm' as const, matmul: 'native' as const, workers: n, batch: 32, seq }] : []),
+    ...(args.cpu ? [{ backend: 'cpu' as const, matmul: 'tfjs' as const, workers: 1, batch: 1, seq, budgetMs: 1 }] : []),
+  ];
+  const rows: BenchRow[] = [];
+  for (const run of runs) {
+    const row = await benchPassages({ budgetMs: 45_000, ...run });
+    if (row !== undefined) rows.push(row);
+  }
   return rows;
 }
 
@@ -49,7 +63,11 @@ const WORKLOADS: Workload[] = [
   { name: 'passages-256', run: (a) => passages(256, a) },
   {
     name: 'question-32',
-    run: async (a) => [await benchQuestion('wasm', 32), ...(a.cpu ? [await benchQuestion('cpu', 32)] : [])],
+    run: async (a) => {
+      const rows = [await benchQuestion('wasm', 'tfjs', 32), await benchQuestion('wasm', 'native', 32)];
+      if (a.cpu) rows.push(await benchQuestion('cpu', 'tfjs', 32));
+      return rows.filter((r): r is BenchRow => r !== undefined);
+    },
   },
   { name: 'tokenizer', run: () => benchTokenizer() as Promise<BenchRow[]> },
   { name: 'convert', run: () => benchConvert() as Promise<BenchRow[]> },

@@ -3,12 +3,14 @@
  * 12 layers, 12 heads, 3072 intermediate): passages/s at batch 32 × 128 and × 256 tokens, and the
  * latency of one 32-token question, per backend and worker count.
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { setBackend, type BackendName } from '../src/backend.js';
 import { makeConfig } from '../src/config.js';
 import { TFDPRContextEncoder } from '../src/models/context_encoder.js';
 import { TFDPRQuestionEncoder } from '../src/models/question_encoder.js';
 import { randomWeightArrays } from '../src/models/random_weights.js';
+import { FAST_MATMUL_ENV_VAR, fastMatMulStatus, registerFastMatMul, unregisterFastMatMul } from '../src/kernels/fast_matmul.js';
 import { EncoderPool } from '../src/pool/encoder_pool.js';
 
 export const BERT_BASE = makeConfig({});
@@ -36,8 +38,23 @@ async function bestTime(warmup: () => Promise<void>, fn: () => Promise<void>, mi
   return best;
 }
 
+export type MatMulChoice = 'tfjs' | 'native';
+
+/**
+ * Puts this thread's matMul kernels in the chosen state and returns the label for the table, or
+ * undefined when 'native' was asked for but the addon is not built here.
+ */
+async function chooseMatMul(matmul: MatMulChoice, threads?: number): Promise<string | undefined> {
+  unregisterFastMatMul();
+  if (matmul === 'tfjs') return 'tfjs';
+  if (!(await registerFastMatMul(threads !== undefined ? { threads } : {}))) return undefined;
+  const status = fastMatMulStatus();
+  return `native-${status.isa}`;
+}
+
 export interface ModelBenchOptions {
   backend: BackendName;
+  matmul: MatMulChoice;
   /** 1 = in-process (no pool); more = EncoderPool with that many workers. */
   workers: number;
   batch: number;
@@ -45,15 +62,19 @@ export interface ModelBenchOptions {
   budgetMs?: number;
 }
 
-/** passages/s for one (backend, workers, batch, seq). */
-export async function benchPassages(options: ModelBenchOptions): Promise<BenchRow> {
+/** passages/s for one (backend, matMul kernels, workers, batch, seq); undefined when the native GEMM is asked for but absent. */
+export async function benchPassages(options: ModelBenchOptions): Promise<BenchRow | undefined> {
   const { backend, workers, batch, seq } = options;
+  await setBackend(backend);
+  const cores = availableParallelism();
+  const gemmThreads = workers === 1 ? cores : Math.max(1, Math.floor(cores / workers));
+  const matmul = await chooseMatMul(options.matmul, gemmThreads);
+  if (matmul === undefined) return undefined;
   const weights = randomWeightArrays(TFDPRContextEncoder.weightSpecs(BERT_BASE));
   const ids = benchIds(batch, seq);
   const small = benchIds(Math.min(batch, workers), seq);
   let ms: number;
   if (workers === 1) {
-    await setBackend(backend);
     const model = TFDPRContextEncoder.fromWeights(BERT_BASE, weights);
     const run = async (input_ids: number[][]) => {
       const out = model.call({ input_ids });
@@ -63,19 +84,31 @@ export async function benchPassages(options: ModelBenchOptions): Promise<BenchRo
     ms = await bestTime(() => run(small), () => run(ids), 2, options.budgetMs ?? 60_000);
     model.dispose();
   } else {
-    const pool = await EncoderPool.create({ kind: 'context', source: { config: BERT_BASE, weights }, workers, backend });
+    // Workers read the switch from their environment when they start.
+    const saved = process.env[FAST_MATMUL_ENV_VAR];
+    if (options.matmul === 'tfjs') process.env[FAST_MATMUL_ENV_VAR] = '0';
+    const pool = await EncoderPool.create({ kind: 'context', source: { config: BERT_BASE, weights }, workers, backend }).finally(() => {
+      if (saved === undefined) delete process.env[FAST_MATMUL_ENV_VAR];
+      else process.env[FAST_MATMUL_ENV_VAR] = saved;
+    });
     try {
       ms = await bestTime(async () => void (await pool.encode({ input_ids: small })), async () => void (await pool.encode({ input_ids: ids })), 2, options.budgetMs ?? 60_000);
     } finally {
       await pool.close();
     }
   }
-  return { workload: 'passages', batch, seq, backend, workers, passages_per_s: Number(((batch * 1000) / ms).toFixed(3)) };
+  return {
+    workload: 'passages', batch, seq, backend, matmul, workers,
+    gemm_threads: matmul === 'tfjs' ? '-' : gemmThreads,
+    passages_per_s: Number(((batch * 1000) / ms).toFixed(3)),
+  };
 }
 
-/** Latency of one question of `seq` tokens, in process. */
-export async function benchQuestion(backend: BackendName, seq: number): Promise<BenchRow> {
+/** Latency of one question of `seq` tokens, in process; undefined when the native GEMM is asked for but absent. */
+export async function benchQuestion(backend: BackendName, matmulChoice: MatMulChoice, seq: number): Promise<BenchRow | undefined> {
   await setBackend(backend);
+  const matmul = await chooseMatMul(matmulChoice);
+  if (matmul === undefined) return undefined;
   const model = TFDPRQuestionEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRQuestionEncoder.weightSpecs(BERT_BASE)));
   const ids = benchIds(1, seq);
   const run = async () => {
@@ -85,5 +118,5 @@ export async function benchQuestion(backend: BackendName, seq: number): Promise<
   };
   const ms = await bestTime(run, run, 5, 30_000);
   model.dispose();
-  return { workload: 'question', seq, backend, workers: 1, ms: Number(ms.toFixed(1)) };
+  return { workload: 'question', seq, backend, matmul, workers: 1, ms: Number(ms.toFixed(1)) };
 }

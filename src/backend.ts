@@ -1,12 +1,15 @@
 /**
  * Backend selection. Order of preference: `tensorflow` (when the optional @tensorflow/tfjs-node
  * is installed), then `wasm`, then `cpu`. `setBackend(name)` or the TFJS_DPR_BACKEND environment
- * variable chooses explicitly.
+ * variable chooses explicitly. On `wasm` and `cpu` the matMul kernels are routed through the
+ * optional native GEMM (packages/dpr-gemm) when it was built at install; TFJS_DPR_FAST_MATMUL=0
+ * turns that off (see src/kernels/fast_matmul.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { ConfigError } from './errors.js';
+import { registerFastMatMul } from './kernels/fast_matmul.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_ENV_VAR = 'TFJS_DPR_BACKEND';
@@ -37,6 +40,12 @@ function parseBackendName(name: string, source: string): BackendName {
 
 let chosen: Promise<BackendName> | undefined;
 
+/** Routes the wasm and cpu backends' matMuls through the native GEMM when it is available. */
+async function withFastMatMul(backend: BackendName): Promise<BackendName> {
+  if (backend === 'wasm' || backend === 'cpu') await registerFastMatMul();
+  return backend;
+}
+
 /**
  * Selects a backend and waits until it is initialised. Without a name it uses TFJS_DPR_BACKEND,
  * else the fastest one available. Throws ConfigError when the named backend cannot start.
@@ -54,11 +63,11 @@ export async function setBackend(name?: BackendName | string): Promise<BackendNa
       if (!(await tf.setBackend(backend))) {
         throw new ConfigError(`backend "${backend}" failed to initialise.`);
       }
-      return backend;
+      return withFastMatMul(backend);
     }
     const candidates: BackendName[] = (await tryLoadTfjsNode()) ? ['tensorflow', 'wasm', 'cpu'] : ['wasm', 'cpu'];
     for (const backend of candidates) {
-      if (await tf.setBackend(backend)) return backend;
+      if (await tf.setBackend(backend)) return withFastMatMul(backend);
     }
     throw new ConfigError('no TensorFlow.js backend could be initialised (tried ' + candidates.join(', ') + ').');
   })();

@@ -17,3 +17,4 @@ export { EncoderPool, type EncoderPoolOptions } from './pool/encoder_pool.js';
 export { convertCheckpoint, type ConvertOptions, type ConvertReport } from './io/convert.js';
 export { PytorchCheckpoint } from './io/pytorch_checkpoint.js';
 export * from './retrieval/index.js';
+export { registerFastMatMul, unregisterFastMatMul, fastMatMulStatus, type FastMatMulStatus } from './kernels/fast_matmul.js';

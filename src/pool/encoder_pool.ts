@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend.js';
 import { loadConfig, makeConfig, type DPRConfig } from '../config.js';
 import { ConfigError, DPRError, InputError, WeightLoadError } from '../errors.js';
+import { GEMM_THREADS_ENV_VAR } from '../kernels/fast_matmul.js';
 import { checkInputs, type ModelInputs } from '../models/inputs.js';
 import type { EncodeRequest, EncoderKind, ModelSource, WorkerInit, WorkerMessage } from './protocol.js';
 
@@ -37,14 +38,14 @@ function rebuildError(name: string, message: string): Error {
  * The worker script next to this file: .js when compiled; .ts when running from sources, where the
  * worker needs the tsx loader itself (Node 20 workers do not inherit `--import` hooks).
  */
-function spawnWorker(init: WorkerInit): Worker {
+function spawnWorker(init: WorkerInit, env: NodeJS.ProcessEnv): Worker {
   if (import.meta.url.endsWith('.ts')) {
     const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
     const script = JSON.stringify(new URL('./encoder_worker.ts', import.meta.url).href);
     const bootstrap = `import(${tsx}).then((api) => { api.register(); return import(${script}); });`;
-    return new Worker(bootstrap, { eval: true, workerData: init });
+    return new Worker(bootstrap, { eval: true, workerData: init, env });
   }
-  return new Worker(new URL('./encoder_worker.js', import.meta.url), { workerData: init });
+  return new Worker(new URL('./encoder_worker.js', import.meta.url), { workerData: init, env });
 }
 
 /** Copies arrays into SharedArrayBuffers so every worker reads the same memory. */
@@ -114,7 +115,11 @@ export class EncoderPool {
       ? { dir: options.source.dir }
       : { config: options.source.config, weights: shareWeights(options.source.weights) };
     const init: WorkerInit = { kind: options.kind, source, ...(options.backend ? { backend: options.backend } : {}) };
-    const workers = Array.from({ length: count }, () => spawnWorker(init));
+    // The cores are shared out: each worker's native GEMM (if built) gets cores / workers threads,
+    // unless TFJS_DPR_GEMM_THREADS says otherwise.
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    env[GEMM_THREADS_ENV_VAR] ??= String(Math.max(1, Math.floor(availableParallelism() / count)));
+    const workers = Array.from({ length: count }, () => spawnWorker(init, env));
     try {
       const ready = await Promise.all(workers.map((worker) => new Promise<{ backend: string; dim: number }>((resolve, reject) => {
         const onMessage = (message: WorkerMessage) => {

@@ -1,3 +1,3 @@
 import { defineParityTests } from './parity_runner.js';
 
-defineParityTests('cpu');
+defineParityTests('cpu', 'tfjs');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { setBackend, TFDPRContextEncoder, TFDPRQuestionEncoder, TFDPRReader } from '../../src/index.js';
+import { fastMatMulStatus, setBackend, TFDPRContextEncoder, TFDPRQuestionEncoder, TFDPRReader, unregisterFastMatMul } from '../../src/index.js';
 import { expectAllClose } from '../helpers/all_close.js';
 import { ExpectedFile, referenceModels, type ReferenceModel } from '../helpers/model_cases.js';
 
@@ -74,10 +74,21 @@ export async function checkModelParity(model: ReferenceModel, dir: string, log: 
   return worst;
 }
 
-export function defineParityTests(backend: 'wasm' | 'cpu'): void {
-  test(`parity with HuggingFace on the ${backend} backend`, async (t) => {
+/**
+ * `matmul`: 'tfjs' runs the backend's own kernels; 'native' the optional native GEMM
+ * (packages/dpr-gemm), skipped with the reason when it is not built on this machine.
+ */
+export function defineParityTests(backend: 'wasm' | 'cpu', matmul: 'tfjs' | 'native'): void {
+  test(`parity with HuggingFace on the ${backend} backend, ${matmul} matMul`, async (t) => {
     await setBackend(backend);
     assert.equal(tf.getBackend(), backend);
+    if (matmul === 'tfjs') unregisterFastMatMul();
+    const status = fastMatMulStatus();
+    if (matmul === 'native' && !status.registered) {
+      t.skip(`native GEMM not available: ${status.reason}`);
+      return;
+    }
+    assert.equal(status.registered, matmul === 'native');
     const models = referenceModels();
     assert.ok(models.length >= 5, `expected the reference models, found ${models.length}`);
     let worst = 0;
@@ -87,7 +98,8 @@ export function defineParityTests(backend: 'wasm' | 'cpu'): void {
         worst = Math.max(worst, w);
       });
     }
-    const line = `worst max |diff| over all models, cases and fields on ${backend}: ${worst.toExponential(3)} (tolerance ${PARITY_ATOL})`;
+    const kernel = matmul === 'native' ? `native ${status.isa} matMul` : 'tfjs matMul';
+    const line = `worst max |diff| over all models, cases and fields on ${backend} (${kernel}): ${worst.toExponential(3)} (tolerance ${PARITY_ATOL})`;
     t.diagnostic(line);
     console.log(line);
   });

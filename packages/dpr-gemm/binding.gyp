@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "dpr_gemm",
+      "sources": ["src/gemm.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-pthread"],
+      "ldflags": ["-pthread"],
+      "conditions": [
+        ["target_arch!='x64'", { "type": "none" }]
+      ]
+    }
+  ]
+}

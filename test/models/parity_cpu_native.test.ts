@@ -1,0 +1,3 @@
+import { defineParityTests } from './parity_runner.js';
+
+defineParityTests('cpu', 'native');
