@@ -89,18 +89,16 @@ const selected = args.only ? WORKLOADS.filter((w) => args.only!.includes(w.name)
 if (args.only && selected.length !== args.only.length) {
   throw new Error(`unknown workload in --only; choose from ${WORKLOADS.map((w) => w.name).join(', ')}`);
 }
-const all: BenchRow[] = [];
+// Each workload prints as soon as it is done: one table per kind of row (each shows only its own
+// columns), or one JSON line per row.
 for (const workload of selected) {
   const rows = await workload.run(args);
-  for (const row of rows) {
-    if (args.json) console.log(JSON.stringify(row));
-    all.push(row);
+  if (args.json) {
+    for (const row of rows) console.log(JSON.stringify(row));
+    continue;
   }
-}
-if (!args.json) {
-  // One table per kind of workload, so that each shows only its own columns.
-  for (const kind of new Set(all.map((r) => String(r['workload'])))) {
-    printTable(all.filter((r) => String(r['workload']) === kind));
+  for (const kind of new Set(rows.map((r) => String(r['workload'])))) {
+    printTable(rows.filter((r) => String(r['workload']) === kind));
     console.log('');
   }
 }

@@ -9,7 +9,7 @@
  *   import { benchConvert } from './bench_convert.js'   # rows for scripts/bench.ts
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,21 @@ export async function benchConvert(): Promise<Array<Record<string, string | numb
   return rows;
 }
 
+/**
+ * This process's peak RSS. Linux's VmHWM belongs to the address space, which execve replaces, so
+ * it counts only this program; getrusage's maxRSS is inherited from the parent across fork+exec
+ * and would report a big parent's size (as when the whole bench suite runs in one process).
+ */
+function peakRssKb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 async function child(args: string[]): Promise<void> {
   const { convertCheckpoint } = await import('../src/io/convert.js');
   const started = process.hrtime.bigint();
@@ -96,7 +111,7 @@ async function child(args: string[]): Promise<void> {
     await convertCheckpoint(args[1]!, args[2]!, { dtype: args[3] as 'float32' | 'float16', from: 'pytorch' });
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`${JSON.stringify({ seconds, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, maxRssKb: peakRssKb() })}\n`);
 }
 
 if (process.argv[1] === SELF) {

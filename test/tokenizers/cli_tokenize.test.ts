@@ -57,14 +57,14 @@ test('dpr tokenize: pairs get token types, long texts are truncated to model_max
 test('dpr tokenize: malformed JSONL names the line; missing options and files are one-line errors', async () => {
   const bad = await runCli(['tokenize', '--model', MODEL, '--input', '-'], { input: '{"id":1,"text":"ok"}\n\n{"id":2,"text":\n' });
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /^dpr tokenize: stdin line 3: not valid JSON/);
+  assert.match(bad.stderr, /^dpr tokenize: <stdin>:3: not valid JSON/);
   assert.equal(bad.stdout.trimEnd().split('\n').length, 1, 'lines before the bad one were written');
   const noText = await runCli(['tokenize', '--model', MODEL, '--input', '-'], { input: '{"id":1}\n' });
-  assert.match(noText.stderr, /stdin line 1: "text" must be a string, found nothing/);
+  assert.match(noText.stderr, /<stdin>:1: "text" must be a string, got nothing/);
   const noModel = await runCli(['tokenize', '--input', '-']);
   assert.equal(noModel.code, 1);
-  assert.match(noModel.stderr, /missing --model DIR/);
+  assert.match(noModel.stderr, /--model is required\. Run `dpr tokenize --help`/);
   const noFile = await runCli(['tokenize', '--model', MODEL, '--input', '/nonexistent.jsonl']);
-  assert.match(noFile.stderr, /input file \/nonexistent.jsonl does not exist/);
+  assert.match(noFile.stderr, /\/nonexistent\.jsonl does not exist; check the path of the JSONL file/);
   assert.equal(noFile.stderr.trimEnd().split('\n').length, 1);
 });
