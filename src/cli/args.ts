@@ -166,3 +166,11 @@ export function num(args: ParsedArgs, name: string): number | undefined {
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.options[name] === true;
 }
+
+/** parseArgs, printing the command's help for --help: undefined then (the command exits 0). */
+export function parseArgsOrHelp(spec: CommandSpec, argv: string[]): ParsedArgs | undefined {
+  const args = parseArgs(spec, argv);
+  if (!args.help) return args;
+  process.stdout.write(helpText(spec) + '\n');
+  return undefined;
+}

@@ -10,11 +10,12 @@
  * The pickle is read by the restricted unpickler with an allow-list of exactly what torch.save
  * writes for a state dict; tensor bytes are read later, one tensor at a time, straight from the file.
  */
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WeightLoadError } from '../errors.js';
 import { readAt, ZipReader } from './pytorch_zip.js';
 import { DTYPE_BYTES, type SafetensorsDtype } from './safetensors.js';
+import { openForReading } from './open_file.js';
 import {
   describe, PickleTruncatedError, PyGlobal, PyTuple, unpickle,
   type GlobalHandler, type PyDict, type PyObject, type PyValue, type UnpicklePolicy,
@@ -191,12 +192,7 @@ export class PytorchCheckpoint {
 
   /** Opens `pytorch_model.bin` (either format) and validates every tensor against its storage. */
   static open(path: string): PytorchCheckpoint {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw new WeightLoadError(`cannot open ${path}: ${(e as Error).message}`);
-    }
+    const fd = openForReading(path);
     let size: number;
     let head: Buffer;
     try {

@@ -7,10 +7,11 @@
  * (a checkpoint re-zipped by another tool) are inflated with a bound equal to their declared size.
  * Every size and offset is checked against the file before it is used.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as zlib from 'node:zlib';
 import { WeightLoadError } from '../errors.js';
+import { openForReading } from './open_file.js';
 
 export interface ZipEntry {
   name: string;
@@ -64,12 +65,7 @@ export class ZipReader {
 
   /** Opens a zip archive and validates its central directory and local headers. */
   static open(path: string): ZipReader {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw new WeightLoadError(`cannot open ${path}: ${(e as Error).message}`);
-    }
+    const fd = openForReading(path);
     try {
       const size = fstatSync(fd).size;
       return new ZipReader(path, fd, size, readCentralDirectory(fd, size, path));

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readSync, fstatSync, writeSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WeightLoadError } from '../errors.js';
+import { openForReading } from './open_file.js';
 
 export type SafetensorsDtype =
   | 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -121,12 +122,7 @@ export class SafetensorsFile {
   ) {}
 
   static open(path: string): SafetensorsFile {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw new WeightLoadError(`cannot open ${path}: ${(e as Error).message}`);
-    }
+    const fd = openForReading(path);
     try {
       const size = fstatSync(fd).size;
       if (size < 8) fail(path, `file is ${size} bytes, too short to hold a safetensors header`);

@@ -41,17 +41,8 @@ export interface ResolvedStrategies {
   max_length: number | null;
 }
 
-/** One row on its way through prepare_for_model and _pad. */
-interface Row {
-  input_ids: number[];
-  token_type_ids: number[];
-  attention_mask?: number[];
-  special_tokens_mask?: number[];
-  offset_mapping?: Offset[];
-  overflowing_tokens?: number[];
-  num_truncated_tokens?: number;
-  length?: number;
-}
+/** One row on its way through prepare_for_model and _pad: an Encoding being built. */
+type Row = Encoding;
 
 export type Vocab = ReadonlyMap<string, number> | readonly string[];
 

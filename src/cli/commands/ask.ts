@@ -13,7 +13,7 @@ import { buildIndexFromFile } from './index.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex } from '../../retrieval/index_format.js';
 import { readSpans } from '../../retrieval/read.js';
-import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { loadReader } from './read.js';
 import { searchQuestions, snippet } from './search.js';
 
@@ -40,11 +40,8 @@ export const SPEC: CommandSpec = {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC) + '\n');
-    return 0;
-  }
+  const args = parseArgsOrHelp(SPEC, argv);
+  if (args === undefined) return 0;
   const questions = args.positionals;
   if (questions.length === 0) throw new InputError('no question given; pass the question as an argument, e.g. dpr ask … "who discovered penicillin?"');
   if (questions.some((q) => q.trim() === '')) throw new InputError('a question is empty; give the text of the question.');

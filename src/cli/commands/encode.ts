@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { InputError } from '../../errors.js';
 import { embedStream } from '../../retrieval/encode_pipeline.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
-import { helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { type CommandSpec, num, parseArgsOrHelp, str } from '../args.js';
 import { displayName, readJsonl, toTextRecord, type TextRecord } from '../jsonl.js';
 
 export const SPEC: CommandSpec = {
@@ -27,11 +27,8 @@ export const SPEC: CommandSpec = {
 const CHUNK = 256;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC) + '\n');
-    return 0;
-  }
+  const args = parseArgsOrHelp(SPEC, argv);
+  if (args === undefined) return 0;
   const input = str(args, 'input')!;
   const output = str(args, 'output')!;
   const workers = num(args, 'workers');

@@ -6,7 +6,7 @@ import { InputError } from '../../errors.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import type { EmbeddingDtype } from '../../retrieval/index_format.js';
 import { buildIndex, type BuildIndexResult, type PassageInput } from '../../retrieval/index_writer.js';
-import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { displayName, readJsonl, toTextRecord } from '../jsonl.js';
 import { ProgressBar } from '../progress.js';
 
@@ -53,11 +53,8 @@ async function* passages(path: string): AsyncGenerator<PassageInput> {
 }
 
 async function build(argv: string[]): Promise<number> {
-  const args = parseArgs(BUILD_SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(BUILD_SPEC) + '\n');
-    return 0;
-  }
+  const args = parseArgsOrHelp(BUILD_SPEC, argv);
+  if (args === undefined) return 0;
   const out = str(args, 'out')!;
   const workers = num(args, 'workers');
   const started = performance.now();

@@ -7,7 +7,7 @@ import { TFDPRReader } from '../../models/reader.js';
 import { resolveModel } from '../../retrieval/model_kind.js';
 import { readSpans } from '../../retrieval/read.js';
 import { DPRReaderTokenizer, type DPRSpanPrediction } from '../../tokenizers/index.js';
-import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { readTextRecords, type TextRecord } from '../jsonl.js';
 
 export const SPEC: CommandSpec = {
@@ -48,11 +48,8 @@ export function printSpansHuman(spans: DPRSpanPrediction[], passages: ReadonlyAr
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC) + '\n');
-    return 0;
-  }
+  const args = parseArgsOrHelp(SPEC, argv);
+  if (args === undefined) return 0;
   const question = str(args, 'question')!;
   if (question.trim() === '') throw new InputError('--question is empty; give the question to answer.');
   const passages: TextRecord[] = await readTextRecords(str(args, 'passages')!, true);

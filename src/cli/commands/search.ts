@@ -7,7 +7,7 @@ import { embedChunk } from '../../retrieval/encode_pipeline.js';
 import { loadEncoder, type LoadedEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex, type StoredPassage } from '../../retrieval/index_format.js';
 import { searchVectors } from '../../retrieval/search.js';
-import { flag, helpText, num, parseArgs, str, type CommandSpec } from '../args.js';
+import { type CommandSpec, type ParsedArgs, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { readJsonl, toTextRecord } from '../jsonl.js';
 
 export const SPEC: CommandSpec = {
@@ -57,7 +57,7 @@ function printHuman(question: Question, hits: SearchHit[]): void {
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 
-async function* questionSource(args: ReturnType<typeof parseArgs>): AsyncGenerator<Question> {
+async function* questionSource(args: ParsedArgs): AsyncGenerator<Question> {
   const input = str(args, 'input');
   if (input !== undefined && args.positionals.length > 0) {
     throw new InputError('give questions as arguments or with --input, not both.');
@@ -78,11 +78,8 @@ async function* questionSource(args: ReturnType<typeof parseArgs>): AsyncGenerat
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC) + '\n');
-    return 0;
-  }
+  const args = parseArgsOrHelp(SPEC, argv);
+  if (args === undefined) return 0;
   const k = num(args, 'k')!;
   const batchSize = num(args, 'batch-size')!;
   const json = flag(args, 'json');

@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import { InputError } from '../../errors.js';
 import { BertTokenizer } from '../../tokenizers/index.js';
-import { helpText, parseArgs, str, type CommandSpec } from '../args.js';
+import { type CommandSpec, parseArgsOrHelp, str } from '../args.js';
 import { displayName, readJsonl } from '../jsonl.js';
 
 export const SPEC: CommandSpec = {
@@ -27,11 +27,8 @@ export const SPEC: CommandSpec = {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(SPEC, argv);
-  if (args.help) {
-    process.stdout.write(helpText(SPEC) + '\n');
-    return 0;
-  }
+  const args = parseArgsOrHelp(SPEC, argv);
+  if (args === undefined) return 0;
   const input = str(args, 'input')!;
   const tokenizer = await BertTokenizer.fromPretrained(str(args, 'model')!);
   for await (const record of readJsonl(input)) {
