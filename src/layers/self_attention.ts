@@ -3,9 +3,10 @@
  *
  * Shape legend: B batch, T tokens, H hidden, nh heads, hs head size (H = nh · hs).
  *
- * Q, K and V are fused into one [H, 3H] projection at load (concatenated, then transposed as
- * Linear does, see linear.ts), so each layer does one large matMul instead of three. HF's order of operations is kept: raw scores (+ relative scores) are divided
- * by √hs, then the additive mask is added, then softmax.
+ * Q, K and V are three matMuls, not one fused [H, 3H] projection: splitting the fused result
+ * costs more in tfjs-backend-wasm (its SplitV copy was 14% of a layer) than the bigger matMul saves.
+ * HF's order of operations is kept: raw scores (+ relative scores) are divided by √hs, then the
+ * additive mask is added, then softmax.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
@@ -20,8 +21,9 @@ export interface AttentionResult {
 }
 
 export class BertSelfAttention {
-  private readonly qkvWeight: tf.Tensor2D;
-  private readonly qkvBias: tf.Tensor1D;
+  private readonly query: Linear;
+  private readonly key: Linear;
+  private readonly value: Linear;
   private readonly distanceEmbedding?: tf.Tensor2D;
   private readonly heads: number;
   private readonly headSize: number;
@@ -29,13 +31,9 @@ export class BertSelfAttention {
   constructor(private readonly config: DPRConfig, store: WeightStore, prefix: string) {
     this.heads = config.num_attention_heads;
     this.headSize = config.hidden_size / config.num_attention_heads;
-    const names = ['query', 'key', 'value'];
-    this.qkvWeight = store.derive(`${prefix}.qkv.weight(transposed)`, names.map((n) => `${prefix}.${n}.weight`), (q, k, v) =>
-      tf.transpose(tf.concat([q!, k!, v!], 0)),
-    ) as tf.Tensor2D; // [H, 3H]
-    this.qkvBias = store.derive(`${prefix}.qkv.bias`, names.map((n) => `${prefix}.${n}.bias`), (q, k, v) =>
-      tf.concat([q!, k!, v!], 0),
-    ) as tf.Tensor1D; // [3H]
+    this.query = new Linear(store, `${prefix}.query`);
+    this.key = new Linear(store, `${prefix}.key`);
+    this.value = new Linear(store, `${prefix}.value`);
     if (config.position_embedding_type !== 'absolute') {
       this.distanceEmbedding = store.get(`${prefix}.distance_embedding.weight`) as tf.Tensor2D;
     }
@@ -62,10 +60,8 @@ export class BertSelfAttention {
     return tf.tidy(() => {
       const [B, T, nh, hs] = [batch, seq, this.heads, this.headSize];
       const H = nh * hs;
-      const qkv = tf.fused.matMul({ a: hidden, b: this.qkvWeight, bias: this.qkvBias }); // [B·T, 3H]
-      const [q, k, v] = tf.split(qkv, 3, 1).map(
-        (x) => tf.transpose(tf.reshape(x, [B, T, nh, hs]), [0, 2, 1, 3]), // [B, nh, T, hs]
-      ) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      const heads = (linear: Linear) => tf.transpose(tf.reshape(linear.apply(hidden), [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, hs]
+      const [q, k, v] = [heads(this.query), heads(this.key), heads(this.value)];
       let scores: tf.Tensor4D = tf.matMul(q, k, false, true); // [B, nh, T, T]
       if (this.distanceEmbedding !== undefined) scores = tf.add(scores, this.relativeScores(q, k, B, T));
       scores = tf.add(tf.div(scores, Math.sqrt(hs)), additiveMask);
