@@ -49,7 +49,8 @@ export async function run(argv: string[]): Promise<number> {
   const k = num(args, 'k')!;
   const index = await DenseIndex.open(str(args, 'index') ?? (await sampleIndex(str(args, 'context-model')!, num(args, 'workers'))));
   try {
-    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { option: '--question-model' });
+    // One in-process question encoder, as in `dpr search`: questions are few and short.
+    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { option: '--question-model', workers: 1 });
     try {
       if (encoder.embedder.dim !== index.dim) {
         throw new InputError(

@@ -85,7 +85,9 @@ export async function run(argv: string[]): Promise<number> {
   const json = flag(args, 'json');
   const index = await DenseIndex.open(str(args, 'index')!);
   try {
-    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder']);
+    // Questions are few and short: one in-process model (whose native matMul, if built, uses every
+    // core) answers sooner than a pool that must first load a copy per worker.
+    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder'], { workers: 1 });
     try {
       if (encoder.embedder.dim !== index.dim) {
         throw new InputError(
