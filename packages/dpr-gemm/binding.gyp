@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "dpr_gemm",
-      "sources": ["src/gemm.cc"],
+      "sources": ["src/gemm.cc", "src/elementwise.cc"],
       "cflags_cc": ["-O3", "-std=c++17", "-pthread"],
       "ldflags": ["-pthread"],
       "conditions": [

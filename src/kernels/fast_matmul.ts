@@ -16,18 +16,21 @@
  * prelu weights, a bias that is not one value per output column, batch dims that broadcast
  * partially) goes to the backend's original kernel, saved when this one is registered.
  *
- * Off switch: TFJS_DPR_FAST_MATMUL=0. Thread count: TFJS_DPR_GEMM_THREADS (default: the machine's
+ * The same call registers the addon's GELU and LayerNorm kernels (fused_elementwise.ts).
+ *
+ * Off switch (for both): TFJS_DPR_FAST_MATMUL=0. Thread count: TFJS_DPR_GEMM_THREADS (default: the machine's
  * available parallelism); give each worker 1 when several workers share the cores.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerFusedElementwise, unregisterFusedElementwise, fusedElementwiseBackends, type ElementwiseAddon } from './fused_elementwise.js';
 
 export const FAST_MATMUL_ENV_VAR = 'TFJS_DPR_FAST_MATMUL';
 export const GEMM_THREADS_ENV_VAR = 'TFJS_DPR_GEMM_THREADS';
 
 /** The addon's surface (packages/dpr-gemm/index.d.ts); declared here so the package stays optional. */
-interface GemmAddon {
+interface GemmAddon extends ElementwiseAddon {
   gemm(
     a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null,
     batch: number, m: number, n: number, k: number,
@@ -52,6 +55,8 @@ export interface FastMatMulStatus {
   /** 'avx512' | 'avx2' when registered. */
   isa?: string;
   threads?: number;
+  /** Backends with the native GELU and LayerNorm kernels (fused_elementwise.ts). */
+  elementwise?: string[];
   /** Why it is not registered: switched off, addon not built, or CPU without AVX2+FMA. */
   reason?: string;
 }
@@ -241,7 +246,8 @@ export async function registerFastMatMul(options: FastMatMulOptions = {}): Promi
         originals.set(key, original);
       }
     }
-    status = { registered: originals.size > 0, isa, threads, ...(originals.size > 0 ? {} : { reason: 'no wasm or cpu backend registered' }) };
+    if (originals.size > 0) registerFusedElementwise(lib, () => threads, options.backends ?? ['wasm', 'cpu']);
+    status = { registered: originals.size > 0, isa, threads, elementwise: fusedElementwiseBackends(), ...(originals.size > 0 ? {} : { reason: 'no wasm or cpu backend registered' }) };
     return status.registered;
   } catch (error) {
     status = { registered: false, reason: error instanceof Error ? error.message : String(error) };
@@ -256,10 +262,11 @@ export function unregisterFastMatMul(): void {
     tf.registerKernel(original);
     originals.delete(key);
   }
+  unregisterFusedElementwise();
   status = { registered: false, reason: 'unregistered' };
 }
 
 /** What registerFastMatMul() did, for logs and benchmarks. */
 export function fastMatMulStatus(): FastMatMulStatus {
-  return { ...status };
+  return status.registered ? { ...status, elementwise: fusedElementwiseBackends() } : { ...status };
 }

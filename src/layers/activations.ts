@@ -1,22 +1,18 @@
 /**
  * HF's ACT2FN (transformers/activations.py): each name computes exactly HF's formula.
+ * The two GELU forms run as one native kernel when the optional addon is registered
+ * (src/kernels/fused_elementwise.ts), else as the composed tfjs ops written out there.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gelu } from '../kernels/fused_elementwise.js';
 
 type Activation = (x: tf.Tensor) => tf.Tensor;
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
 /** 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 x³))) — gelu_new, gelu_pytorch_tanh, gelu_accurate. */
-function geluTanh(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
-}
+const geluTanh: Activation = (x) => gelu(x, 'tanh');
 
 /** 0.5 · x · (1 + erf(x / √2)) — PyTorch's exact gelu. */
-function geluErf(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-}
+const geluErf: Activation = (x) => gelu(x, 'erf');
 
 const ACTIVATIONS: Record<string, Activation> = {
   gelu: geluErf,

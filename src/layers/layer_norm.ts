@@ -1,7 +1,10 @@
 /**
  * torch.nn.LayerNorm over the last axis: (x − mean) / √(var + eps) · γ + β, biased variance.
+ * One native kernel when the optional addon is registered (src/kernels/fused_elementwise.ts),
+ * else composed tfjs ops; `applyWithResidual` fuses BERT's residual add into it.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { addLayerNorm } from '../kernels/fused_elementwise.js';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 
 export class LayerNorm {
@@ -21,12 +24,11 @@ export class LayerNorm {
   }
 
   apply<T extends tf.Tensor>(x: T): T {
-    return tf.tidy(() => {
-      const mean = tf.mean(x, -1, true);
-      const centered = tf.sub(x, mean);
-      const variance = tf.mean(tf.square(centered), -1, true);
-      const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, this.eps)));
-      return tf.add(tf.mul(normed, this.weight), this.bias) as T;
-    });
+    return addLayerNorm(x, null, this.weight, this.bias, this.eps);
+  }
+
+  /** LayerNorm(x + residual), x and residual of the same shape. */
+  applyWithResidual<T extends tf.Tensor>(x: T, residual: T): T {
+    return addLayerNorm(x, residual, this.weight, this.bias, this.eps);
   }
 }

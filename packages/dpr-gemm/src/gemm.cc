@@ -9,6 +9,9 @@
 #include <node_api.h>
 #include <immintrin.h>
 
+#include "elementwise.h"
+#include "isa.h"
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -96,21 +99,9 @@ constexpr int VW = 16, NV = 2, MR = 12, NR = 32;
 
 namespace {
 
-enum class Isa { kNone, kAvx2, kAvx512 };
+using dpr::Isa;
 
-Isa detect_isa() {
-  __builtin_cpu_init();
-  const char* forced = std::getenv("DPR_GEMM_ISA");  // "avx2" pins the AVX2 path for tests
-  const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  const bool has_avx512 = has_avx2 && __builtin_cpu_supports("avx512f") &&
-                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  if (forced != nullptr && std::strcmp(forced, "avx2") == 0) return has_avx2 ? Isa::kAvx2 : Isa::kNone;
-  if (has_avx512) return Isa::kAvx512;
-  if (has_avx2) return Isa::kAvx2;
-  return Isa::kNone;
-}
-
-const Isa g_isa = detect_isa();
+const Isa g_isa = dpr::isa();
 
 const char* isa_name(Isa isa) {
   switch (isa) {
@@ -269,5 +260,6 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "gemm", fn);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, Info, nullptr, &fn);
   napi_set_named_property(env, exports, "info", fn);
+  dpr::register_elementwise(env, exports);
   return exports;
 }
