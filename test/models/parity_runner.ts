@@ -98,7 +98,7 @@ export function defineParityTests(backend: 'wasm' | 'cpu', matmul: 'tfjs' | 'nat
         worst = Math.max(worst, w);
       });
     }
-    const kernel = matmul === 'native' ? `native ${status.isa} matMul` : 'tfjs matMul';
+    const kernel = matmul === 'native' ? `native ${status.isa} matMul, GELU and LayerNorm` : 'tfjs kernels';
     const line = `worst max |diff| over all models, cases and fields on ${backend} (${kernel}): ${worst.toExponential(3)} (tolerance ${PARITY_ATOL})`;
     t.diagnostic(line);
     console.log(line);
