@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFusedElementwise, unregisterFusedElementwise, fusedElementwiseBackends, type ElementwiseAddon } from './fused_elementwise.js';
+import type { CpuBackendLike, WasmBackendLike } from './backend_access.js';
 
 export const FAST_MATMUL_ENV_VAR = 'TFJS_DPR_FAST_MATMUL';
 export const GEMM_THREADS_ENV_VAR = 'TFJS_DPR_GEMM_THREADS';
@@ -134,16 +135,6 @@ function biasFits(bias: tf.TensorInfo | undefined, n: number): boolean {
 
 // ---- backend access ----
 
-interface WasmBackendLike {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-interface CpuBackendLike {
-  data: { get(dataId: object): { values?: unknown } | undefined };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
-}
 
 interface Operands {
   a: Float32Array;

@@ -19,6 +19,7 @@
  * accumulated in float64. Inference only: no gradients are registered.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { CpuBackendLike, WasmBackendLike } from './backend_access.js';
 
 export const GELU_KERNEL = 'DprGelu';
 export const ADD_LAYER_NORM_KERNEL = 'DprAddLayerNorm';
@@ -105,16 +106,6 @@ export function addLayerNorm<T extends tf.Tensor>(x: T, residual: T | null, gamm
 
 // ---- kernels ----
 
-interface WasmBackendLike {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-interface CpuBackendLike {
-  data: { get(dataId: object): { values?: unknown } | undefined };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
-}
 
 /** A float32 output of `shape` and views of it and of `inputs`, wherever the backend keeps them. */
 function access(backendName: BackendName, backend: unknown, shape: number[], inputs: tf.TensorInfo[]): { out: tf.TensorInfo; y: Float32Array; views: Float32Array[] } {

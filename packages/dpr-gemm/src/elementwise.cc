@@ -6,6 +6,7 @@
 // JS: unary(op, x, y, n, threads)   y[i] = f(x[i]); op 0 gelu (erf), 1 gelu (tanh), 2 erf, 3 exp
 //     addLayerNorm(x, residual, gamma, beta, y, rows, cols, eps, threads)   residual may be null
 #include "elementwise.h"
+#include "napi_util.h"
 
 #include <immintrin.h>
 
@@ -60,30 +61,9 @@ void parallel_for(long units, int threads, long min_per_thread, F fn) {
   for (auto& th : pool) th.join();
 }
 
-napi_value throw_error(napi_env env, const std::string& msg) {
-  napi_throw_error(env, "ERR_DPR_GEMM", msg.c_str());
-  return nullptr;
-}
-
-bool get_f32(napi_env env, napi_value v, float** data, size_t* len) {
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
-  napi_typedarray_type type;
-  void* ptr = nullptr;
-  napi_value ab;
-  size_t off = 0;
-  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &ab, &off) != napi_ok) return false;
-  if (type != napi_float32_array) return false;
-  *data = static_cast<float*>(ptr);
-  return true;
-}
-
-bool get_long(napi_env env, napi_value v, long* out) {
-  int64_t x = 0;
-  if (napi_get_value_int64(env, v, &x) != napi_ok) return false;
-  *out = static_cast<long>(x);
-  return true;
-}
+using dpr::get_f32;
+using dpr::get_long;
+using dpr::throw_error;
 
 int clamp_threads(long t) { return static_cast<int>(t < 1 ? 1 : t > 64 ? 64 : t); }
 

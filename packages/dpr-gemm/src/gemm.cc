@@ -10,6 +10,7 @@
 #include <immintrin.h>
 
 #include "elementwise.h"
+#include "napi_util.h"
 #include "isa.h"
 
 #include <cstdint>
@@ -151,34 +152,10 @@ void run(const Problem& p, long batch, int threads) {
 
 // ---- Node-API glue ----
 
-napi_value throw_error(napi_env env, const std::string& msg) {
-  napi_throw_error(env, "ERR_DPR_GEMM", msg.c_str());
-  return nullptr;
-}
-
-bool get_f32(napi_env env, napi_value v, float** data, size_t* len) {
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
-  napi_typedarray_type type;
-  void* ptr = nullptr;
-  napi_value ab;
-  size_t off = 0;
-  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &ab, &off) != napi_ok) return false;
-  if (type != napi_float32_array) return false;
-  *data = static_cast<float*>(ptr);
-  return true;
-}
-
-bool get_long(napi_env env, napi_value v, long* out) {
-  int64_t x = 0;
-  if (napi_get_value_int64(env, v, &x) != napi_ok) return false;
-  *out = static_cast<long>(x);
-  return true;
-}
-
-bool get_bool(napi_env env, napi_value v, bool* out) {
-  return napi_get_value_bool(env, v, out) == napi_ok;
-}
+using dpr::get_bool;
+using dpr::get_f32;
+using dpr::get_long;
+using dpr::throw_error;
 
 napi_value Gemm(napi_env env, napi_callback_info info) {
   size_t argc = 14;
