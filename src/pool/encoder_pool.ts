@@ -9,14 +9,18 @@ import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend.js';
 import { loadConfig, makeConfig, type DPRConfig } from '../config.js';
 import { ConfigError, DPRError, InputError, WeightLoadError } from '../errors.js';
+import type { PretrainedOptions } from '../hub/options.js';
+import { MODEL_FILES, resolvePretrained } from '../hub/resolve.js';
 import { GEMM_THREADS_ENV_VAR } from '../kernels/fast_matmul.js';
 import { checkInputs, type ModelInputs } from '../models/inputs.js';
 import type { EncodeRequest, EncoderKind, ModelSource, WorkerInit, WorkerMessage } from './protocol.js';
 
 export interface EncoderPoolOptions {
   kind: EncoderKind;
-  /** A model directory, or a config with float32 weights keyed by HF name. */
+  /** A model directory or hub id, or a config with float32 weights keyed by HF name. */
   source: { dir: string } | { config: Partial<DPRConfig>; weights: Map<string, Float32Array> };
+  /** Hub options (revision, cacheDir, localFilesOnly, token, onProgress) when `source.dir` is a hub id. */
+  pretrained?: PretrainedOptions;
   /** Number of worker threads; default: the number of cores. */
   workers?: number;
   backend?: BackendName;
@@ -110,10 +114,18 @@ export class EncoderPool {
     if (!Number.isInteger(count) || count < 1) {
       throw new InputError(`workers must be a positive integer, got ${options.workers}.`);
     }
-    const config = 'dir' in options.source ? loadConfig(options.source.dir) : makeConfig(options.source.config);
-    const source: ModelSource = 'dir' in options.source
-      ? { dir: options.source.dir }
-      : { config: options.source.config, weights: shareWeights(options.source.weights) };
+    const requested = options.source;
+    let config: DPRConfig;
+    let source: ModelSource;
+    if ('dir' in requested) {
+      // A hub id is resolved (downloaded if needed) once here, so the workers only read a directory.
+      const dir = await resolvePretrained(requested.dir, { files: MODEL_FILES, weights: true, ...options.pretrained });
+      config = loadConfig(dir);
+      source = { dir };
+    } else {
+      config = makeConfig(requested.config);
+      source = { config: requested.config, weights: shareWeights(requested.weights) };
+    }
     const init: WorkerInit = { kind: options.kind, source, ...(options.backend ? { backend: options.backend } : {}) };
     // The cores are shared out: each worker's native GEMM (if built) gets cores / workers threads,
     // unless TFJS_DPR_GEMM_THREADS says otherwise.

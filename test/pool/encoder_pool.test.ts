@@ -66,3 +66,34 @@ test('pool from shared random weights matches the model; bad sources fail at cre
     (e: unknown) => e instanceof ConfigError && /saved from DPRQuestionEncoder, not DPRContextEncoder/.test(e.message),
   );
 });
+
+test('a pool loads a hub id (served on 127.0.0.1) through the HF cache', async () => {
+  const { startHubServer } = await import('../helpers/hub_server.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  await setBackend('wasm');
+  const server = await startHubServer();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dpr-pool-hub-'));
+  try {
+    const pool = await EncoderPool.create({
+      kind: 'question',
+      source: { dir: 'test-org/question_encoder' },
+      workers: 2,
+      pretrained: { endpoint: server.url, cacheDir, token: false },
+    });
+    const model = await TFDPRQuestionEncoder.fromPretrained(referencePath('models', 'question_encoder'));
+    try {
+      const input_ids = sampleIds(3, 8, 30522);
+      const expected = model.call({ input_ids });
+      expectAllClose(await pool.encode({ input_ids }), expected.pooler_output.dataSync(), { atol: 1e-5, label: 'pool from hub' });
+      expected.pooler_output.dispose();
+    } finally {
+      model.dispose();
+      await pool.close();
+    }
+    assert.ok(server.requests.length > 0);
+  } finally {
+    await server.close();
+  }
+});
