@@ -257,6 +257,14 @@ export function unregisterFastMatMul(): void {
   status = { registered: false, reason: 'unregistered' };
 }
 
+/**
+ * Which kernels compute on the active backend, e.g. "wasm/native-avx512" or "wasm/tfjs": results
+ * from different kernel sets differ in the last float bits, so a resumed index build checks it.
+ */
+export function kernelLabel(): string {
+  return `${tf.getBackend()}/${status.registered ? `native-${status.isa}` : 'tfjs'}`;
+}
+
 /** What registerFastMatMul() did, for logs and benchmarks. */
 export function fastMatMulStatus(): FastMatMulStatus {
   return status.registered ? { ...status, elementwise: fusedElementwiseBackends() } : { ...status };

@@ -107,6 +107,8 @@ export class EncoderPool {
     readonly dim: number,
     /** The backend the workers run on. */
     readonly backend: string,
+    /** The backend and kernels the workers compute with, e.g. "wasm/native-avx512". */
+    readonly kernels: string,
   ) {}
 
   static async create(options: EncoderPoolOptions): Promise<EncoderPool> {
@@ -133,7 +135,7 @@ export class EncoderPool {
     env[GEMM_THREADS_ENV_VAR] ??= String(Math.max(1, Math.floor(availableParallelism() / count)));
     const workers = Array.from({ length: count }, () => spawnWorker(init, env));
     try {
-      const ready = await Promise.all(workers.map((worker) => new Promise<{ backend: string; dim: number }>((resolve, reject) => {
+      const ready = await Promise.all(workers.map((worker) => new Promise<{ backend: string; dim: number; kernels: string }>((resolve, reject) => {
         const onMessage = (message: WorkerMessage) => {
           if (message.type === 'ready') resolve(message);
           else if (message.type === 'init-error') reject(rebuildError(message.name, message.message));
@@ -145,7 +147,7 @@ export class EncoderPool {
         worker.once('exit', (code) => reject(new DPRError(`an encoder worker exited (code ${code}) while loading.`)));
       })));
       const first = ready[0]!;
-      return new EncoderPool(workers.map((w) => new PoolWorker(w)), config, first.dim, first.backend);
+      return new EncoderPool(workers.map((w) => new PoolWorker(w)), config, first.dim, first.backend, first.kernels);
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setBackend } from '../backend.js';
+import { kernelLabel } from '../kernels/fast_matmul.js';
 import { TFDPRContextEncoder } from '../models/context_encoder.js';
 import { TFDPRQuestionEncoder } from '../models/question_encoder.js';
 import type { DPREncoderModel } from '../models/encoder_model.js';
@@ -23,7 +24,7 @@ async function start(init: WorkerInit): Promise<DPREncoderModel> {
   const model = 'dir' in init.source
     ? await Model.fromPretrained(init.source.dir)
     : Model.fromWeights(init.source.config, new Map(init.source.weights));
-  port!.postMessage({ type: 'ready', backend, dim: model.embeddingsSize } satisfies WorkerMessage);
+  port!.postMessage({ type: 'ready', backend, dim: model.embeddingsSize, kernels: kernelLabel() } satisfies WorkerMessage);
   return model;
 }
 

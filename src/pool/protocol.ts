@@ -27,7 +27,7 @@ export interface EncodeRequest {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; backend: string; dim: number }
+  | { type: 'ready'; backend: string; dim: number; kernels: string }
   | { type: 'init-error'; message: string; name: string }
   | { type: 'result'; id: number; vectors: Float32Array }
   | { type: 'error'; id: number; message: string; name: string };

@@ -11,6 +11,7 @@ import { TFDPRContextEncoder } from '../models/context_encoder.js';
 import type { DPREncoderModel } from '../models/encoder_model.js';
 import { TFDPRQuestionEncoder } from '../models/question_encoder.js';
 import { EncoderPool } from '../pool/encoder_pool.js';
+import { kernelLabel } from '../kernels/fast_matmul.js';
 
 /** One tokenized sequence, unpadded (or padded: padding is recomputed from attention_mask). */
 export interface EncodedRow {
@@ -22,6 +23,8 @@ export interface EncodedRow {
 export interface Embedder {
   /** Width of the vectors (`projection_dim`, else `hidden_size`). */
   readonly dim: number;
+  /** The backend and kernels computing the vectors, e.g. "wasm/native-avx512" (see kernelLabel). */
+  readonly kernels?: string;
   /** Encodes rows; returns one vector per row, in order. Rows may differ in length. */
   embed(rows: EncodedRow[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
@@ -55,6 +58,8 @@ export function padRows(rows: readonly EncodedRow[], padId: number): { input_ids
 
 /** Runs an already loaded encoder on this thread. Owns the model (dispose frees it). */
 export class InProcessEmbedder implements Embedder {
+  readonly kernels = kernelLabel();
+
   constructor(private readonly model: DPREncoderModel) {}
 
   get dim(): number {
@@ -85,6 +90,10 @@ export class PoolEmbedder implements Embedder {
 
   get dim(): number {
     return this.pool.dim;
+  }
+
+  get kernels(): string {
+    return this.pool.kernels;
   }
 
   async embed(rows: EncodedRow[]): Promise<Float32Array[]> {

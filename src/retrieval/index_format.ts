@@ -45,6 +45,11 @@ export interface IndexManifest {
     config_sha256: string;
     /** Passages were truncated to this many tokens. */
     max_length: number;
+    /**
+     * The backend and kernels that computed the vectors (e.g. "wasm/native-avx512"); kernel sets
+     * differ in the last float bits, so a resumed build must use the same to stay byte-identical.
+     */
+    kernels?: string;
   };
 }
 

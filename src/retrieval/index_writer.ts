@@ -79,7 +79,8 @@ function describeDifference(a: BuildSettings, b: BuildSettings): string {
   const diffs: string[] = [];
   const flatA = { ...a, ...a.encoder, encoder: undefined } as Record<string, unknown>;
   const flatB = { ...b, ...b.encoder, encoder: undefined } as Record<string, unknown>;
-  for (const key of Object.keys(flatA)) {
+  // Every key of either side: a setting only one build has is a difference too.
+  for (const key of new Set([...Object.keys(flatA), ...Object.keys(flatB)])) {
     if (JSON.stringify(flatA[key]) !== JSON.stringify(flatB[key])) diffs.push(`${key} was ${JSON.stringify(flatA[key])}, now ${JSON.stringify(flatB[key])}`);
   }
   return diffs.join('; ');

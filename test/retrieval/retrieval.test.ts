@@ -160,6 +160,10 @@ describe('buildIndex', () => {
       (e: unknown) => e instanceof InputError && /different settings \(batch_size was 2, now 3\)/.test(e.message),
     );
     await assert.rejects(
+      buildIndex({ ...base, encoder: { ...encoder, kernels: 'wasm/tfjs' }, outDir: out, passages: stream(passages(23)), embedder: new FakeEmbedder(), resume: true }),
+      (e: unknown) => e instanceof InputError && /different settings \(kernels was undefined, now "wasm\/tfjs"\)/.test(e.message),
+    );
+    await assert.rejects(
       buildIndex({ ...base, outDir: out, passages: stream(passages(23, 2)), embedder: new FakeEmbedder(), resume: true }),
       /the first 10 passages differ from those the interrupted build .* stored/,
     );
