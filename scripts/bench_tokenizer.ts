@@ -20,8 +20,6 @@ function vocabPath(): string {
   return path;
 }
 
-/** Deterministic generator (mulberry32) so runs are comparable. */
-const rng = seededRandom;
 
 const WORDS = (
   'the of and in to a was is for on as by with from that at his it an were which be this are has had first ' +
@@ -36,7 +34,7 @@ const CJK = ['北京', '東京都', '中华人民共和国', '𠮷野家'];
 const PUNCT = [',', ',', '.', ';', ':', ' (', ')', "'s", '-'];
 
 export function makePassages(count: number, seed = 1234): string[] {
-  const r = rng(seed);
+  const r = seededRandom(seed); // deterministic, so runs are comparable
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const out: string[] = [];
   for (let p = 0; p < count; p++) {

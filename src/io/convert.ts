@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { architectureOf, loadConfig, type DPRArchitecture } from '../config.js';
 import { ConfigError, InputError, WeightLoadError } from '../errors.js';
 import { PytorchCheckpoint, type CheckpointFormat } from './pytorch_checkpoint.js';
-import { bytesToFloat32, float32ToFloat16, SafetensorsFile, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
+import { bytesToFloat32, encodeFloat16, SafetensorsFile, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
 import { describeKeyProblems, inferArchitecture, planKeys } from './weight_keys.js';
 
 export type OutputDtype = 'float32' | 'float16';
@@ -93,9 +93,7 @@ function convertBytes(bytes: Uint8Array, from: SafetensorsDtype, to: OutputDtype
   if ((to === 'float32' && from === 'F32') || (to === 'float16' && from === 'F16')) return bytes;
   const values = bytesToFloat32(bytes, from, name, file);
   if (to === 'float32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  const half = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) half[i] = float32ToFloat16(values[i]!);
-  return new Uint8Array(half.buffer);
+  return encodeFloat16(values);
 }
 
 /** Converts SRC_DIR into OUT_DIR; see the file header. Throws ConfigError / WeightLoadError / InputError. */

@@ -239,6 +239,21 @@ export function float32ToFloat16(value: number): number {
   return sign | result;
 }
 
+/** float32 values → little-endian float16 bytes (round to nearest even). */
+export function encodeFloat16(values: Float32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setUint16(i * 2, float32ToFloat16(values[i]!), true);
+  return out;
+}
+
+/** Little-endian float16 bytes → float32 values (exact), into `out` when given. */
+export function decodeFloat16(bytes: Uint8Array, out = new Float32Array(bytes.byteLength / 2)): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < out.length; i++) out[i] = float16ToFloat32(view.getUint16(i * 2, true));
+  return out;
+}
+
 /** Converts raw little-endian bytes of a floating dtype to float32. */
 export function bytesToFloat32(bytes: Uint8Array, dtype: SafetensorsDtype, name: string, file: string): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -249,11 +264,8 @@ export function bytesToFloat32(bytes: Uint8Array, dtype: SafetensorsDtype, name:
       else for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
       return out;
     }
-    case 'F16': {
-      const out = new Float32Array(bytes.byteLength / 2);
-      for (let i = 0; i < out.length; i++) out[i] = float16ToFloat32(view.getUint16(i * 2, true));
-      return out;
-    }
+    case 'F16':
+      return decodeFloat16(bytes);
     case 'BF16': {
       const out = new Float32Array(bytes.byteLength / 2);
       const bits = new Uint32Array(out.buffer);

@@ -64,10 +64,6 @@ export class WeightStore {
     return derived;
   }
 
-  get size(): number {
-    return this.tensors.size;
-  }
-
   dispose(): void {
     for (const t of this.tensors.values()) t.dispose();
     this.tensors.clear();

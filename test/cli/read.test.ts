@@ -7,17 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import type { DPRSpanPrediction } from '../../src/tokenizers/index.js';
 import { referencePath } from '../helpers/reference.js';
 import { READER_MODEL, tempDir } from './fixtures.js';
 
-interface Span {
-  span_score: number;
-  relevance_score: number;
-  doc_id: number;
-  start_index: number;
-  end_index: number;
-  text: string;
-}
+type Span = DPRSpanPrediction;
 interface ReaderCase {
   questions: string;
   titles: string[];
