@@ -1,14 +1,18 @@
 /**
- * `dpr` — the command-line entry point. Each subcommand lives in src/cli/commands/<name>.ts and
- * exports `run(argv): Promise<number>` (the exit code). Errors reach the user as one line on stderr.
+ * `dpr` — the command-line entry point. Each subcommand lives in src/cli/commands/<name>.ts
+ * (`dpr index` in index_command.ts, since index.ts names a barrel everywhere else) and exports
+ * `run(argv): Promise<number>` (the exit code). Errors reach the user as one line on stderr,
+ * with the library's option names put as the command's flags (`FLAGS`).
  */
 import { DPRError } from '../errors.js';
+import { inFlagTerms, type FlagNames } from './option_flags.js';
 
-type CommandModule = { run(argv: string[]): Promise<number> };
+/** `FLAGS` maps the library's option names in error messages to the command's flags. */
+type CommandModule = { run(argv: string[]): Promise<number>; FLAGS?: FlagNames };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   encode: { summary: 'encode texts into vectors (JSONL in, JSONL out)', load: () => import('./commands/encode.js') },
-  index: { summary: 'build a dense index of a passage corpus (dpr index build)', load: () => import('./commands/index.js') },
+  index: { summary: 'build a dense index of a passage corpus (dpr index build)', load: () => import('./commands/index_command.js') },
   search: { summary: 'find the passages that best match questions in an index', load: () => import('./commands/search.js') },
   read: { summary: 'extract answer spans from passages with a DPR reader', load: () => import('./commands/read.js') },
   ask: { summary: 'search an index, then read the top passages for the answer', load: () => import('./commands/ask.js') },
@@ -34,11 +38,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`dpr: unknown command "${name}". Run \`dpr --help\` for the list.\n`);
     return 2;
   }
+  let flags: FlagNames = {};
   try {
-    return await (await command.load()).run(rest);
+    const module = await command.load();
+    flags = module.FLAGS ?? {};
+    return await module.run(rest);
   } catch (e) {
     const message = e instanceof DPRError || e instanceof Error ? e.message : String(e);
-    process.stderr.write(`dpr ${name}: ${message}\n`);
+    process.stderr.write(`dpr ${name}: ${inFlagTerms(message, flags)}\n`);
     if (process.env['DPR_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 1;
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { DPRArchitecture, DPRConfig } from '../config.js';
 import { DPRContextEncoderTokenizer, DPRQuestionEncoderTokenizer, type BertTokenizer } from '../tokenizers/index.js';
 import { createEmbedder, type EncodedRow, type Embedder } from './embedder.js';
-import { resolveModel } from './model_kind.js';
+import { resolveModel, type ResolveModelOptions } from './model_kind.js';
 import { encodeForEncoder, maxInputLength } from './tokenize.js';
 
 type EncoderKind = Extract<DPRArchitecture, 'DPRQuestionEncoder' | 'DPRContextEncoder'>;
@@ -27,12 +27,13 @@ export interface LoadedEncoder {
   dispose(): Promise<void>;
 }
 
-export async function loadEncoder(
-  modelArgument: string,
-  accepted: readonly EncoderKind[],
-  options: { workers?: number; option?: string } = {},
-): Promise<LoadedEncoder> {
-  const info = await resolveModel(modelArgument, accepted, options.option);
+export interface LoadEncoderOptions extends ResolveModelOptions {
+  /** Encoder worker threads (see EmbedderOptions.workers). */
+  workers?: number;
+}
+
+export async function loadEncoder(modelArgument: string, accepted: readonly EncoderKind[], options: LoadEncoderOptions = {}): Promise<LoadedEncoder> {
+  const info = await resolveModel(modelArgument, accepted, options);
   const model = info.model;
   const architecture = info.architecture as EncoderKind;
   const tokenizer =

@@ -7,10 +7,13 @@ export {
   DenseIndex, readManifest, passageLine, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, EMBEDDING_FILES,
   type EmbeddingDtype, type IndexManifest, type StoredPassage,
 } from './index_format.js';
+export { DEFAULT_BATCH_SIZE, DEFAULT_QUESTION_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './defaults.js';
+export { indexCorpus, type IndexCorpusOptions } from './index_corpus.js';
 export { buildIndex, BUILD_DIR, type BuildIndexOptions, type BuildIndexResult, type PassageInput } from './index_writer.js';
-export { inspectModel, type ModelInfo } from './model_kind.js';
-export { readSpans, readerMaxLength, type ReadPassage } from './read.js';
+export { inspectModel, resolveModel, type ModelInfo, type ResolveModelOptions } from './model_kind.js';
+export { checkEncoderFitsIndex, searchQuestions, type Question, type SearchHit } from './question_search.js';
+export { loadReader, readSpans, readerMaxLength, type LoadedReader, type ReadPassage } from './read.js';
 export { searchVectors, memorySource, type SearchOptions, type VectorSource } from './search.js';
 export { encodeForEncoder, maxInputLength } from './tokenize.js';
 export { TopK, type Hit } from './top_k.js';
-export { loadEncoder, type LoadedEncoder } from './encoders.js';
+export { loadEncoder, type LoadEncoderOptions, type LoadedEncoder } from './encoders.js';

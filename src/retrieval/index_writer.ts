@@ -10,21 +10,20 @@
  * written last.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync, existsSync, fdatasyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync,
-} from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { BUILD_DIR, loadCheckpoint, retireFinishedIndex, saveCheckpoint, type BuildSettings } from './build_checkpoint.js';
+import { BuildParts } from './build_parts.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './defaults.js';
 import type { EncodedRow, Embedder } from './embedder.js';
 import { embedStream } from './encode_pipeline.js';
-import { encodeHalf } from './float16.js';
 import {
-  BYTES_PER_VALUE, EMBEDDING_FILES, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE,
+  EMBEDDING_FILES, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE,
   passageLine, syncDir, writeFileAtomic, type EmbeddingDtype, type IndexManifest,
 } from './index_format.js';
 
-export const BUILD_DIR = '.build';
-const CHECKPOINT_FILE = 'checkpoint.json';
+export { BUILD_DIR };
 
 export interface PassageInput {
   id: string | number;
@@ -56,207 +55,89 @@ export interface BuildIndexResult {
   resumedFrom: number;
 }
 
-/** Everything that decides the bytes of the index: a resumed build must use the same values. */
-interface BuildSettings {
-  dtype: EmbeddingDtype;
-  shard_size: number;
-  batch_size: number;
-  max_tokens: number | null;
-  encoder: IndexManifest['encoder'];
-}
-
-interface Checkpoint {
-  format: string;
-  settings: BuildSettings;
-  dim: number | null;
-  passages_done: number;
-  passages_bytes: number;
-}
-
-const PARTS = { embeddings: 'embeddings.part', passages: 'passages.part', offsets: 'offsets.part' } as const;
-
-function describeDifference(a: BuildSettings, b: BuildSettings): string {
-  const diffs: string[] = [];
-  const flatA = { ...a, ...a.encoder, encoder: undefined } as Record<string, unknown>;
-  const flatB = { ...b, ...b.encoder, encoder: undefined } as Record<string, unknown>;
-  // Every key of either side: a setting only one build has is a difference too.
-  for (const key of new Set([...Object.keys(flatA), ...Object.keys(flatB)])) {
-    if (JSON.stringify(flatA[key]) !== JSON.stringify(flatB[key])) diffs.push(`${key} was ${JSON.stringify(flatA[key])}, now ${JSON.stringify(flatB[key])}`);
-  }
-  return diffs.join('; ');
-}
-
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
   const { outDir } = options;
   const settings: BuildSettings = {
     dtype: options.dtype ?? 'float32',
-    shard_size: options.shardSize ?? 1024,
-    batch_size: options.batchSize ?? 32,
+    shard_size: options.shardSize ?? DEFAULT_SHARD_SIZE,
+    batch_size: options.batchSize ?? DEFAULT_BATCH_SIZE,
     max_tokens: options.maxTokens ?? null,
     encoder: options.encoder,
   };
   const staging = join(outDir, BUILD_DIR);
   mkdirSync(outDir, { recursive: true });
-
-  const manifestPath = join(outDir, MANIFEST_FILE);
-  if (existsSync(manifestPath)) {
-    if (options.overwrite !== true) {
-      throw new InputError(`${outDir} already holds an index (${MANIFEST_FILE}); pass --overwrite to replace it, or choose another --out.`);
-    }
-    // Unlinking the manifest first makes the directory "not an index" before any file changes.
-    unlinkSync(manifestPath);
-    syncDir(outDir);
-  }
-
-  let checkpoint: Checkpoint | undefined;
-  if (existsSync(staging)) {
-    if (options.resume !== true) {
-      throw new InputError(`${outDir} holds an interrupted build (${staging}); pass --resume to continue it, or delete ${staging} to start over.`);
-    }
-    const path = join(staging, CHECKPOINT_FILE);
-    if (existsSync(path)) {
-      checkpoint = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-      const diff = describeDifference(checkpoint.settings, settings);
-      if (diff !== '') {
-        throw new InputError(`cannot resume the build in ${outDir} with different settings (${diff}); use the original settings, or delete ${staging} to start over.`);
-      }
-    }
-  }
+  retireFinishedIndex(outDir, options.overwrite === true);
+  const checkpoint = loadCheckpoint(outDir, staging, settings, options.resume === true);
   mkdirSync(staging, { recursive: true });
 
-  const done0 = checkpoint?.passages_done ?? 0;
-  const bytesPer = BYTES_PER_VALUE[settings.dtype];
-  let dim = checkpoint?.dim ?? null;
-  let passagesBytes = checkpoint?.passages_bytes ?? 0;
-  const fds = {
-    embeddings: openSync(join(staging, PARTS.embeddings), existsSync(join(staging, PARTS.embeddings)) ? 'r+' : 'w+'),
-    passages: openSync(join(staging, PARTS.passages), existsSync(join(staging, PARTS.passages)) ? 'r+' : 'w+'),
-    offsets: openSync(join(staging, PARTS.offsets), existsSync(join(staging, PARTS.offsets)) ? 'r+' : 'w+'),
-  };
-  let closed = false;
-  const closeAll = (): void => {
-    if (closed) return;
-    closed = true;
-    for (const fd of Object.values(fds)) closeSync(fd);
-  };
+  const resumedFrom = checkpoint.passages_done;
+  const parts = new BuildParts(staging, settings.dtype, { passagesDone: resumedFrom, passagesBytes: checkpoint.passages_bytes, dim: checkpoint.dim });
   try {
-    // Drop whatever an interrupted build wrote after its last checkpoint.
-    ftruncateSync(fds.embeddings, done0 * (dim ?? 0) * bytesPer);
-    ftruncateSync(fds.passages, passagesBytes);
-    ftruncateSync(fds.offsets, done0 * 8);
-    let embeddingsBytes = done0 * (dim ?? 0) * bytesPer;
-    let offsetsBytes = done0 * 8;
-
-    // Skip (and verify) the passages already stored.
-    const storedHash = done0 > 0 ? hashFilePrefix(fds.passages, passagesBytes) : '';
-    const skippedHash = createHash('sha256');
-    const source = options.passages[Symbol.asyncIterator]();
-    let skipped = 0;
-    while (skipped < done0) {
-      const next = await source.next();
-      if (next.done === true) {
-        throw new InputError(`the passages hold ${skipped} records but the interrupted build in ${outDir} already stored ${done0}; resume with the same corpus, or delete ${staging} to start over.`);
-      }
-      skippedHash.update(passageLine(next.value) + '\n');
-      skipped++;
-    }
-    if (done0 > 0 && skippedHash.digest('hex') !== storedHash) {
-      throw new InputError(`the first ${done0} passages differ from those the interrupted build in ${outDir} stored; resume with the same corpus, or delete ${staging} to start over.`);
-    }
-    const rest: AsyncIterable<PassageInput> = { [Symbol.asyncIterator]: () => source };
-
-    let done = done0;
-    options.onProgress?.(done);
-    let inBatches = done;
-    const stream = embedStream(rest, {
-      embedder: options.embedder,
-      tokenize: options.tokenize,
-      chunkSize: settings.shard_size,
-      batchSize: settings.batch_size,
-      ...(settings.max_tokens !== null ? { maxTokens: settings.max_tokens } : {}),
-      onBatch: (rows) => options.onProgress?.((inBatches += rows)),
-    });
-    for await (const shard of stream) {
-      dim ??= shard.vectors[0]!.length;
-      const vectorBytes = new Uint8Array(shard.items.length * dim * bytesPer);
-      const view = new DataView(vectorBytes.buffer);
-      shard.vectors.forEach((v, r) => {
-        if (v.length !== dim) throw new Error(`the embedder returned a vector of ${v.length} values after vectors of ${dim}`);
-        if (settings.dtype === 'float16') vectorBytes.set(encodeHalf(v), r * dim! * 2);
-        else for (let i = 0; i < v.length; i++) view.setFloat32((r * dim! + i) * 4, v[i]!, true);
-      });
-      const lines: Buffer[] = [];
-      const offsets = new Uint8Array(shard.items.length * 8);
-      const offsetView = new DataView(offsets.buffer);
-      let position = passagesBytes;
-      shard.items.forEach((p, r) => {
-        const line = Buffer.from(passageLine(p) + '\n', 'utf8');
-        offsetView.setBigUint64(r * 8, BigInt(position), true);
-        position += line.length;
-        lines.push(line);
-      });
-      const passageBytes = Buffer.concat(lines);
-      writeAll(fds.embeddings, vectorBytes, embeddingsBytes);
-      writeAll(fds.passages, passageBytes, passagesBytes);
-      writeAll(fds.offsets, offsets, offsetsBytes);
-      for (const fd of Object.values(fds)) fdatasyncSync(fd);
-      embeddingsBytes += vectorBytes.length;
-      passagesBytes += passageBytes.length;
-      offsetsBytes += offsets.length;
-      done += shard.items.length;
-      inBatches = done;
-      const next: Checkpoint = { format: `${INDEX_FORMAT}-build`, settings, dim, passages_done: done, passages_bytes: passagesBytes };
-      writeFileAtomic(join(staging, CHECKPOINT_FILE), JSON.stringify(next));
-    }
-    if (done === 0 || dim === null) throw new InputError('the corpus holds no passages; give a JSONL file with one {"id", "title", "text"} object per line.');
-
-    // The final offset closes the last line.
-    const last = new Uint8Array(8);
-    new DataView(last.buffer).setBigUint64(0, BigInt(passagesBytes), true);
-    writeAll(fds.offsets, last, offsetsBytes);
-    fdatasyncSync(fds.offsets);
-    if (fstatSync(fds.embeddings).size !== done * dim * bytesPer) throw new Error('embedding part has an unexpected size');
-    closeAll();
-
+    const rest = await skipStoredPassages(options.passages, parts, outDir, staging);
+    await appendShards(rest, parts, settings, staging, options);
+    const { passagesDone: count, dim } = parts.state;
+    if (count === 0 || dim === null) throw new InputError('the corpus holds no passages; give a JSONL file with one {"id", "title", "text"} object per line.');
+    parts.seal();
     const manifest: IndexManifest = {
       format: INDEX_FORMAT,
       version: INDEX_VERSION,
-      count: done,
+      count,
       dim,
       dtype: settings.dtype,
       files: { embeddings: EMBEDDING_FILES[settings.dtype], passages: PASSAGES_FILE, offsets: OFFSETS_FILE },
       encoder: settings.encoder,
     };
-    renameSync(join(staging, PARTS.embeddings), join(outDir, manifest.files.embeddings));
-    renameSync(join(staging, PARTS.passages), join(outDir, PASSAGES_FILE));
-    renameSync(join(staging, PARTS.offsets), join(outDir, OFFSETS_FILE));
-    // An index overwritten with the other dtype would leave the old embedding file behind.
-    for (const file of Object.values(EMBEDDING_FILES)) {
-      if (file !== manifest.files.embeddings) rmSync(join(outDir, file), { force: true });
-    }
+    parts.moveInto(outDir);
     syncDir(outDir);
+    // The manifest is written last: until it exists the directory is not an index.
     writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     rmSync(staging, { recursive: true, force: true });
-    return { manifest, resumedFrom: done0 };
+    return { manifest, resumedFrom };
   } finally {
-    closeAll();
+    parts.close();
   }
 }
 
-function writeAll(fd: number, data: Uint8Array, position: number): void {
-  let written = 0;
-  while (written < data.length) written += writeSync(fd, data, written, data.length - written, position + written);
+/**
+ * Reads past the passages an interrupted build already stored, checking they are the same ones,
+ * and returns the rest of the corpus.
+ */
+async function skipStoredPassages(passages: AsyncIterable<PassageInput>, parts: BuildParts, outDir: string, staging: string): Promise<AsyncIterable<PassageInput>> {
+  const stored = parts.state.passagesDone;
+  const source = passages[Symbol.asyncIterator]();
+  if (stored > 0) {
+    const storedHash = parts.storedPassagesHash();
+    const skippedHash = createHash('sha256');
+    for (let skipped = 0; skipped < stored; skipped++) {
+      const next = await source.next();
+      if (next.done === true) {
+        throw new InputError(`the passages hold ${skipped} records but the interrupted build in ${outDir} already stored ${stored}; resume with the same corpus, or delete ${staging} to start over.`);
+      }
+      skippedHash.update(passageLine(next.value) + '\n');
+    }
+    if (skippedHash.digest('hex') !== storedHash) {
+      throw new InputError(`the first ${stored} passages differ from those the interrupted build in ${outDir} stored; resume with the same corpus, or delete ${staging} to start over.`);
+    }
+  }
+  return { [Symbol.asyncIterator]: () => source };
 }
 
-function hashFilePrefix(fd: number, length: number): string {
-  const hash = createHash('sha256');
-  const chunk = Buffer.alloc(1 << 20);
-  let position = 0;
-  while (position < length) {
-    const n = readSync(fd, chunk, 0, Math.min(chunk.length, length - position), position);
-    if (n === 0) break;
-    hash.update(chunk.subarray(0, n));
-    position += n;
+/** Embeds the passages shard by shard, appending each to the parts and then checkpointing it. */
+async function appendShards(passages: AsyncIterable<PassageInput>, parts: BuildParts, settings: BuildSettings, staging: string, options: BuildIndexOptions): Promise<void> {
+  options.onProgress?.(parts.state.passagesDone);
+  let inBatches = parts.state.passagesDone;
+  const stream = embedStream(passages, {
+    embedder: options.embedder,
+    tokenize: options.tokenize,
+    chunkSize: settings.shard_size,
+    batchSize: settings.batch_size,
+    ...(settings.max_tokens !== null ? { maxTokens: settings.max_tokens } : {}),
+    onBatch: (rows) => options.onProgress?.((inBatches += rows)),
+  });
+  for await (const shard of stream) {
+    parts.appendShard(shard.items, shard.vectors);
+    inBatches = parts.state.passagesDone;
+    const { passagesDone, passagesBytes, dim } = parts.state;
+    saveCheckpoint(staging, { format: `${INDEX_FORMAT}-build`, settings, dim, passages_done: passagesDone, passages_bytes: passagesBytes });
   }
-  return hash.digest('hex');
 }

@@ -1,13 +1,13 @@
 /**
- * Which DPR model a `--model` argument names, read from its config.json before any weights are
+ * Which DPR model a `model` argument names, read from its config.json before any weights are
  * loaded, so a command given the wrong kind of model fails at once with a message that says which
  * model it needs.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { hubProgressReporter } from '../cli/progress.js';
 import { architectureOf, loadConfig, type DPRArchitecture, type DPRConfig } from '../config.js';
 import { ConfigError, InputError } from '../errors.js';
+import type { DownloadProgress } from '../hub/options.js';
 import { looksLikePath, resolvePretrained, TOKENIZER_FILES } from '../hub/resolve.js';
 
 const WHAT: Record<DPRArchitecture, string> = {
@@ -23,11 +23,19 @@ export interface ModelInfo {
   architecture: DPRArchitecture;
 }
 
+export interface ResolveModelOptions {
+  /** The API option that gave the model, named in error messages (default "model"). */
+  option?: string;
+  /** Download (and conversion) progress while a hub id is fetched into the cache. */
+  onProgress?: (event: DownloadProgress) => void;
+}
+
 /**
- * Reads `model/config.json` and checks the architecture is one of `accepted`. `option` names the
- * flag in messages (e.g. "--model").
+ * Reads `model/config.json` and checks the architecture is one of `accepted`. `optionName` names
+ * the API option in messages, in backquotes (`` `model` ``), so a front end can put its own name.
  */
-export function inspectModel(model: string, accepted: readonly DPRArchitecture[], option = '--model'): ModelInfo {
+export function inspectModel(model: string, accepted: readonly DPRArchitecture[], optionName = 'model'): ModelInfo {
+  const option = `\`${optionName}\``;
   if (!existsSync(model)) {
     throw new InputError(`${option} ${model}: no such directory; give a directory holding config.json, vocab.txt and model.safetensors, or a hub id such as facebook/dpr-reader-single-nq-base.`);
   }
@@ -51,23 +59,23 @@ export function inspectModel(model: string, accepted: readonly DPRArchitecture[]
     );
   }
   if (!accepted.includes(architecture)) {
-    throw new InputError(`${option} ${model} is ${WHAT[architecture]}, but this command needs ${accepted.map((a) => WHAT[a]).join(' or ')}.`);
+    throw new InputError(`${option} ${model} is ${WHAT[architecture]}; ${option} must be ${accepted.map((a) => WHAT[a]).join(' or ')}.`);
   }
   return { model, config, architecture };
 }
 
 /**
  * `inspectModel` for a directory or a HuggingFace hub id: a hub id is first resolved to its cache
- * snapshot (config, tokenizer files and weights downloaded as needed, with a progress bar on a
- * terminal's stderr). The returned `model` is the local directory.
+ * snapshot (config, tokenizer files and weights downloaded as needed, reported to
+ * `options.onProgress`). The returned `model` is the local directory.
  */
-export async function resolveModel(model: string, accepted: readonly DPRArchitecture[], option = '--model'): Promise<ModelInfo> {
+export async function resolveModel(model: string, accepted: readonly DPRArchitecture[], options: ResolveModelOptions = {}): Promise<ModelInfo> {
   const dir = existsSync(model) || looksLikePath(model)
     ? model
     : await resolvePretrained(model, {
         files: { required: ['config.json', ...TOKENIZER_FILES.required], optional: TOKENIZER_FILES.optional },
         weights: true,
-        onProgress: hubProgressReporter(),
+        ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
       });
-  return inspectModel(dir, accepted, option);
+  return inspectModel(dir, accepted, options.option);
 }

@@ -5,12 +5,26 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors.js';
-import type { TFDPRReader } from '../models/reader.js';
-import type { DPRReaderTokenizer, DPRSpanPrediction, DecodeBestSpansOptions } from '../tokenizers/index.js';
+import { TFDPRReader } from '../models/reader.js';
+import { DPRReaderTokenizer, type DPRSpanPrediction, type DecodeBestSpansOptions } from '../tokenizers/index.js';
+import { resolveModel, type ResolveModelOptions } from './model_kind.js';
 
 export interface ReadPassage {
   title?: string;
   text: string;
+}
+
+export interface LoadedReader {
+  reader: TFDPRReader;
+  tokenizer: DPRReaderTokenizer;
+}
+
+/** Loads a DPR reader and its tokenizer from a directory or hub id, after checking it is a reader. */
+export async function loadReader(modelArgument: string, options: ResolveModelOptions = {}): Promise<LoadedReader> {
+  const { model } = await resolveModel(modelArgument, ['DPRReader'], options);
+  const tokenizer = await DPRReaderTokenizer.fromPretrained(model);
+  const reader = await TFDPRReader.fromPretrained(model);
+  return { reader, tokenizer };
 }
 
 export function readerMaxLength(tokenizer: DPRReaderTokenizer, reader: TFDPRReader): number {

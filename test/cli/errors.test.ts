@@ -33,7 +33,7 @@ describe('CLI errors', () => {
     assert.equal(r.code, 1);
     assert.equal(
       oneLine(r.stderr, 'index'),
-      `--model ${QUESTION_MODEL()} is a question encoder (DPRQuestionEncoder), but this command needs a context encoder (DPRContextEncoder).`,
+      `--model ${QUESTION_MODEL()} is a question encoder (DPRQuestionEncoder); --model must be a context encoder (DPRContextEncoder).`,
     );
   });
 
@@ -42,7 +42,7 @@ describe('CLI errors', () => {
     writeFileSync(passages, '{"id": 1, "title": "t", "text": "a passage"}\n');
     const r = await runCli(['read', '--model', CONTEXT_MODEL(), '--question', 'q?', '--passages', passages]);
     assert.equal(r.code, 1);
-    assert.equal(oneLine(r.stderr, 'read'), `--model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder), but this command needs a reader (DPRReader).`);
+    assert.equal(oneLine(r.stderr, 'read'), `--model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --model must be a reader (DPRReader).`);
   });
 
   test('a model directory without weights, and a missing one', async () => {

@@ -103,7 +103,16 @@ describe('dpr index build + search + ask', () => {
   test('search with a context encoder as --model names the model kind it needs', async () => {
     const r = await runCli(['search', '--model', CONTEXT_MODEL(), '--index', index, 'q']);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `dpr search: --model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder), but this command needs a question encoder (DPRQuestionEncoder).\n`);
+    assert.equal(r.stderr, `dpr search: --model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --model must be a question encoder (DPRQuestionEncoder).\n`);
+  });
+
+  test('ask names its own flags in model errors (--question-model, --reader-model)', async () => {
+    const badQuestion = await runCli(['ask', '--question-model', READER_MODEL(), '--reader-model', READER_MODEL(), '--index', index, 'q?']);
+    assert.equal(badQuestion.code, 1);
+    assert.equal(badQuestion.stderr, `dpr ask: --question-model ${READER_MODEL()} is a reader (DPRReader); --question-model must be a question encoder (DPRQuestionEncoder).\n`);
+    const badReader = await runCli(['ask', '--question-model', questionModel, '--reader-model', CONTEXT_MODEL(), '--index', index, 'q?']);
+    assert.equal(badReader.code, 1);
+    assert.equal(badReader.stderr, `dpr ask: --reader-model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --reader-model must be a reader (DPRReader).\n`);
   });
 
   test('ask retrieves, reads, and prints the answer with its passage; --json agrees with search + read', async () => {

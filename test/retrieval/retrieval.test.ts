@@ -192,4 +192,23 @@ describe('buildIndex', () => {
     writeFileSync(join(out, 'embeddings.f16'), Buffer.alloc(10));
     await assert.rejects(DenseIndex.open(out), /embeddings\.f16 has 10 bytes but the manifest \(4 × 3, float16\) implies 24; rebuild the index/);
   });
+
+  test('errors name the API options (overwrite, resume, outDir), never CLI flags', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dpr-build-'));
+    const out = join(root, 'idx');
+    await buildIndex({ ...base, outDir: out, passages: stream(passages(3)), embedder: new FakeEmbedder() });
+    await assert.rejects(
+      buildIndex({ ...base, outDir: out, passages: stream(passages(3)), embedder: new FakeEmbedder() }),
+      (e: unknown) => e instanceof InputError && e.message === `${out} already holds an index (manifest.json); pass \`overwrite: true\` to replace it, or choose another \`outDir\`.`,
+    );
+    const crashed = join(root, 'crashed');
+    await assert.rejects(buildIndex({ ...base, outDir: crashed, passages: stream(passages(23)), embedder: new FakeEmbedder(7) }), /simulated crash/);
+    await assert.rejects(
+      buildIndex({ ...base, outDir: crashed, passages: stream(passages(23)), embedder: new FakeEmbedder() }),
+      (e: unknown) => e instanceof InputError && /holds an interrupted build \(.*\); pass `resume: true` to continue it/.test(e.message) && !e.message.includes('--'),
+    );
+    const replaced = await buildIndex({ ...base, outDir: out, passages: stream(passages(5)), embedder: new FakeEmbedder(), overwrite: true, dtype: 'float16' });
+    assert.equal(replaced.manifest.count, 5);
+    assert.deepEqual(readdirSync(out).sort(), ['embeddings.f16', 'manifest.json', 'passages.jsonl', 'passages.offsets']);
+  });
 });

@@ -9,13 +9,19 @@ import { InputError } from '../../errors.js';
 import { DEFAULT_CONTEXT_ENCODER, DEFAULT_QUESTION_ENCODER, DEFAULT_READER } from '../../hub/defaults.js';
 import { sampleCorpusPath } from '../../package_root.js';
 import { planCachedIndex } from '../../retrieval/default_index.js';
-import { buildIndexFromFile } from './index.js';
+import { DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex } from '../../retrieval/index_format.js';
-import { readSpans } from '../../retrieval/read.js';
+import { checkEncoderFitsIndex, searchQuestions } from '../../retrieval/question_search.js';
+import { loadReader, readSpans } from '../../retrieval/read.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
-import { loadReader } from './read.js';
-import { searchQuestions, snippet } from './search.js';
+import { indexFile } from '../index_from_file.js';
+import type { FlagNames } from '../option_flags.js';
+import { hubProgressReporter } from '../progress.js';
+import { snippet } from '../snippet.js';
+
+// `model` is the context encoder that indexes the sample corpus on first use.
+export const FLAGS: FlagNames = { questionModel: '--question-model', readerModel: '--reader-model', contextModel: '--context-model', model: '--context-model' };
 
 export const SPEC: CommandSpec = {
   name: 'dpr ask',
@@ -50,17 +56,14 @@ export async function run(argv: string[]): Promise<number> {
   const index = await DenseIndex.open(str(args, 'index') ?? (await sampleIndex(str(args, 'context-model')!, num(args, 'workers'))));
   try {
     // One in-process question encoder, as in `dpr search`: questions are few and short.
-    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { option: '--question-model', workers: 1 });
+    const onProgress = hubProgressReporter();
+    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { option: 'questionModel', workers: 1, onProgress });
     try {
-      if (encoder.embedder.dim !== index.dim) {
-        throw new InputError(
-          `the question encoder ${encoder.model} gives vectors of ${encoder.embedder.dim} values but the index ${index.dir} holds ${index.dim}; ` +
-            `use the question encoder paired with the index's context encoder (${index.manifest.encoder.model}).`,
-        );
-      }
-      const { reader, tokenizer } = await loadReader(str(args, 'reader-model')!, '--reader-model');
+      checkEncoderFitsIndex(encoder, index);
+      const { reader, tokenizer } = await loadReader(str(args, 'reader-model')!, { option: 'readerModel', onProgress });
       try {
-        const retrieved = await searchQuestions(encoder, index, questions.map((text, i) => ({ id: i + 1, text })), k, 64);
+        const questionList = questions.map((text, i) => ({ id: i + 1, text }));
+        const retrieved = await searchQuestions(encoder, index, questionList, k, DEFAULT_QUESTION_BATCH_SIZE);
         for (const [qi, question] of questions.entries()) {
           const hits = retrieved[qi]!;
           const spans = await readSpans(reader, tokenizer, question, hits, {
@@ -100,10 +103,10 @@ export async function run(argv: string[]): Promise<number> {
 /** The cached index of the bundled sample corpus, built (or resumed) first when needed. */
 async function sampleIndex(contextModel: string, workers: number | undefined): Promise<string> {
   const corpus = sampleCorpusPath();
-  const plan = await planCachedIndex(contextModel, corpus);
+  const plan = await planCachedIndex(contextModel, corpus, { onProgress: hubProgressReporter() });
   if (!plan.ready) {
     process.stderr.write(`dpr ask: embedding the bundled sample corpus with ${contextModel} (first use; cached in ${plan.dir})\n`);
-    await buildIndexFromFile({
+    await indexFile({
       model: plan.contextModelDir,
       passagesPath: corpus,
       outDir: plan.dir,

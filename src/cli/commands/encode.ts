@@ -5,10 +5,15 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { InputError } from '../../errors.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_ENCODE_CHUNK } from '../../retrieval/defaults.js';
 import { embedStream } from '../../retrieval/encode_pipeline.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { type CommandSpec, num, parseArgsOrHelp, str } from '../args.js';
 import { displayName, readJsonl, toTextRecord, type TextRecord } from '../jsonl.js';
+import type { FlagNames } from '../option_flags.js';
+import { hubProgressReporter } from '../progress.js';
+
+export const FLAGS: FlagNames = { model: '--model' };
 
 export const SPEC: CommandSpec = {
   name: 'dpr encode',
@@ -18,13 +23,11 @@ export const SPEC: CommandSpec = {
     model: { type: 'string', required: true, value: 'DIR', description: 'a DPR question or context encoder (the kind is read from config.json)' },
     input: { type: 'string', required: true, value: 'FILE', description: 'JSONL, one {"id", "text", "title"?} per line; - reads stdin' },
     output: { type: 'string', required: true, value: 'FILE', description: 'JSONL to write, one {"id", "vector"} per line; - writes stdout' },
-    'batch-size': { type: 'integer', min: 1, default: 32, value: 'N', description: 'texts per model call' },
+    'batch-size': { type: 'integer', min: 1, default: DEFAULT_BATCH_SIZE, value: 'N', description: 'texts per model call' },
     workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
   },
   epilog: 'example:\n  dpr encode --model ./context_encoder --input data/sample_corpus.jsonl --output vectors.jsonl',
 };
-
-const CHUNK = 256;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgsOrHelp(SPEC, argv);
@@ -32,7 +35,10 @@ export async function run(argv: string[]): Promise<number> {
   const input = str(args, 'input')!;
   const output = str(args, 'output')!;
   const workers = num(args, 'workers');
-  const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], workers !== undefined ? { workers } : {});
+  const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], {
+    ...(workers !== undefined ? { workers } : {}),
+    onProgress: hubProgressReporter(),
+  });
   const toStdout = output === '-';
   // Written beside the target and renamed at the end: a failed run leaves no half-written output.
   const temp = `${output}.tmp-${process.pid}`;
@@ -46,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
     const stream = embedStream(records(), {
       embedder: encoder.embedder,
       tokenize: (r) => encoder.tokenize(r.text, r.title),
-      chunkSize: CHUNK,
+      chunkSize: DEFAULT_ENCODE_CHUNK,
       batchSize: num(args, 'batch-size')!,
     });
     for await (const chunk of stream) {

@@ -3,12 +3,14 @@
  * spans in the given passages (HF `DPRReaderTokenizer(...)` + `DPRReader` + `decode_best_spans`).
  */
 import { InputError } from '../../errors.js';
-import { TFDPRReader } from '../../models/reader.js';
-import { resolveModel } from '../../retrieval/model_kind.js';
-import { readSpans } from '../../retrieval/read.js';
-import { DPRReaderTokenizer, type DPRSpanPrediction } from '../../tokenizers/index.js';
+import { loadReader, readSpans } from '../../retrieval/read.js';
+import type { DPRSpanPrediction } from '../../tokenizers/index.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { readTextRecords, type TextRecord } from '../jsonl.js';
+import type { FlagNames } from '../option_flags.js';
+import { hubProgressReporter } from '../progress.js';
+
+export const FLAGS: FlagNames = { model: '--model' };
 
 export const SPEC: CommandSpec = {
   name: 'dpr read',
@@ -26,19 +28,7 @@ export const SPEC: CommandSpec = {
   epilog: 'doc_id is the passage\'s 0-based line position among the passages (as in HF decode_best_spans).',
 };
 
-export interface LoadedReader {
-  reader: TFDPRReader;
-  tokenizer: DPRReaderTokenizer;
-}
-
-export async function loadReader(modelArgument: string, option = '--model'): Promise<LoadedReader> {
-  const { model } = await resolveModel(modelArgument, ['DPRReader'], option);
-  const tokenizer = await DPRReaderTokenizer.fromPretrained(model);
-  const reader = await TFDPRReader.fromPretrained(model);
-  return { reader, tokenizer };
-}
-
-export function printSpansHuman(spans: DPRSpanPrediction[], passages: ReadonlyArray<{ id: string | number; title?: string }>): void {
+function printSpansHuman(spans: DPRSpanPrediction[], passages: ReadonlyArray<{ id: string | number; title?: string }>): void {
   const lines = spans.map((s, r) => {
     const p = passages[s.doc_id];
     const where = p === undefined ? `passage ${s.doc_id}` : `${String(p.id)}${p.title ? ` (${p.title})` : ''}`;
@@ -53,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const question = str(args, 'question')!;
   if (question.trim() === '') throw new InputError('--question is empty; give the question to answer.');
   const passages: TextRecord[] = await readTextRecords(str(args, 'passages')!, true);
-  const { reader, tokenizer } = await loadReader(str(args, 'model')!);
+  const { reader, tokenizer } = await loadReader(str(args, 'model')!, { onProgress: hubProgressReporter() });
   try {
     const spans = await readSpans(reader, tokenizer, question, passages, {
       num_spans: num(args, 'num-spans')!,

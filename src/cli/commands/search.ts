@@ -3,12 +3,17 @@
  * exact maximum-inner-product search over a dense index, questions encoded and searched in batches.
  */
 import { InputError } from '../../errors.js';
-import { embedChunk } from '../../retrieval/encode_pipeline.js';
-import { loadEncoder, type LoadedEncoder } from '../../retrieval/encoders.js';
-import { DenseIndex, type StoredPassage } from '../../retrieval/index_format.js';
-import { searchVectors } from '../../retrieval/search.js';
+import { DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
+import { loadEncoder } from '../../retrieval/encoders.js';
+import { DenseIndex } from '../../retrieval/index_format.js';
+import { checkEncoderFitsIndex, searchQuestions, type Question, type SearchHit } from '../../retrieval/question_search.js';
 import { type CommandSpec, type ParsedArgs, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { readJsonl, toTextRecord } from '../jsonl.js';
+import type { FlagNames } from '../option_flags.js';
+import { hubProgressReporter } from '../progress.js';
+import { snippet } from '../snippet.js';
+
+export const FLAGS: FlagNames = { model: '--model' };
 
 export const SPEC: CommandSpec = {
   name: 'dpr search',
@@ -21,32 +26,10 @@ export const SPEC: CommandSpec = {
     k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'passages to return per question' },
     input: { type: 'string', value: 'FILE', description: 'JSONL, one {"id", "text"} question per line; - reads stdin' },
     json: { type: 'boolean', description: 'print one JSON line per question: {"id", "question", "hits": [{"id", "score", "title", "text"}]}' },
-    'batch-size': { type: 'integer', min: 1, default: 64, value: 'N', description: 'questions encoded and searched together' },
+    'batch-size': { type: 'integer', min: 1, default: DEFAULT_QUESTION_BATCH_SIZE, value: 'N', description: 'questions encoded and searched together' },
   },
   epilog: 'example:\n  dpr search --model ./question_encoder --index ./sample_index -k 5 "what is the capital of france?"',
 };
-
-export interface Question {
-  id: string | number;
-  text: string;
-}
-
-export interface SearchHit extends StoredPassage {
-  score: number;
-}
-
-/** Encodes a batch of questions and returns each one's top-k passages, best first. */
-export async function searchQuestions(encoder: LoadedEncoder, index: DenseIndex, questions: Question[], k: number, batchSize: number): Promise<SearchHit[][]> {
-  const vectors = await embedChunk(questions, { embedder: encoder.embedder, tokenize: (q) => encoder.tokenize(q.text), chunkSize: questions.length, batchSize });
-  const hits = await searchVectors(index, vectors, { k });
-  return Promise.all(hits.map((list) => Promise.all(list.map(async (h) => ({ ...(await index.passage(h.index)), score: h.score })))));
-}
-
-/** One line of `text`, cut to `width` characters with an ellipsis. */
-export function snippet(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
-}
 
 function printHuman(question: Question, hits: SearchHit[]): void {
   const lines = [`question: ${question.text}`];
@@ -87,14 +70,9 @@ export async function run(argv: string[]): Promise<number> {
   try {
     // Questions are few and short: one in-process model (whose native matMul, if built, uses every
     // core) answers sooner than a pool that must first load a copy per worker.
-    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder'], { workers: 1 });
+    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder'], { workers: 1, onProgress: hubProgressReporter() });
     try {
-      if (encoder.embedder.dim !== index.dim) {
-        throw new InputError(
-          `the question encoder ${encoder.model} gives vectors of ${encoder.embedder.dim} values but the index ${index.dir} holds ${index.dim}; ` +
-            `use the question encoder paired with the index's context encoder (${index.manifest.encoder.model}).`,
-        );
-      }
+      checkEncoderFitsIndex(encoder, index);
       let batch: Question[] = [];
       const flush = async (): Promise<void> => {
         const results = await searchQuestions(encoder, index, batch, k, batchSize);
