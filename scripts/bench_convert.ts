@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeConfig } from '../src/config.js';
-import { expectedWeights } from '../src/io/weight_keys.js';
+import { TFDPRQuestionEncoder } from '../src/models/question_encoder.js';
 import { randomF32Bytes, simpleTensors, writeLegacyCheckpoint, writeZipCheckpoint } from '../test/io/torch_fixture.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -30,7 +30,7 @@ function generate(dir: string, format: 'zip' | 'legacy'): number {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(BERT_BASE, null, 2));
   const config = makeConfig(BERT_BASE);
-  const weights = expectedWeights(config, 'DPRQuestionEncoder');
+  const weights = TFDPRQuestionEncoder.weightSpecs(config);
   const numel = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
   const specs = simpleTensors(weights.map((w) => ({ name: w.name, dtype: 'F32' as const, shape: w.shape, data: new Uint8Array(0) })));
   // Storages are produced one at a time while the file is written, so the generator stays small too.

@@ -26,7 +26,11 @@ export interface DPRConfig {
   type_vocab_size: number;
   initializer_range: number;
   layer_norm_eps: number;
-  pad_token_id: number;
+  /**
+   * HF serialises `pad_token_id: null` for some configs: the encoders' default attention_mask then
+   * compares against None, i.e. attends to every token. 0 (the default) only when the key is absent.
+   */
+  pad_token_id: number | null;
   position_embedding_type: PositionEmbeddingType;
   projection_dim: number;
   architectures?: string[];
@@ -59,8 +63,6 @@ const POSITIVE_INTEGER_FIELDS = [
 /** Fills HF's defaults into a partial config and validates it; throws ConfigError on any problem. */
 export function makeConfig(partial: Partial<DPRConfig> | Record<string, unknown> = {}): DPRConfig {
   const config = { ...DPR_CONFIG_DEFAULTS, ...partial } as DPRConfig;
-  // HF serialises `pad_token_id: null` for some configs; BERT's embedding then has no padding index
-  // and DPR's default mask compares against None (all ones). We keep 0 only when the key is absent.
   for (const field of POSITIVE_INTEGER_FIELDS) {
     const value = config[field];
     if (!Number.isSafeInteger(value) || value <= 0) {

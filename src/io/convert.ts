@@ -11,15 +11,15 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { architectureOf, loadConfig, type DPRArchitecture } from '../config.js';
+import { architectureOf, loadConfig, type DPRArchitecture, type DPRConfig } from '../config.js';
 import { ConfigError, InputError, WeightLoadError } from '../errors.js';
-import { PytorchCheckpoint, type CheckpointFormat } from './pytorch_checkpoint.js';
-import { bytesToFloat32, encodeFloat16, SafetensorsFile, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
-import { describeKeyProblems, inferArchitecture, planKeys } from './weight_keys.js';
+import { inferArchitecture, MODEL_CLASSES } from '../models/architectures.js';
+import { openWeightSource, type SourceFormat, type SourceKind, type WeightSource } from '../models/load_weights.js';
+import { bytesToFloat32, encodeFloat16, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
+import { describeKeyProblems, planKeys, type KeyPlan } from './weight_keys.js';
 
 export type OutputDtype = 'float32' | 'float16';
-export type SourceKind = 'auto' | 'safetensors' | 'pytorch';
-export type SourceFormat = 'safetensors' | CheckpointFormat;
+export type { SourceFormat, SourceKind };
 
 export const SAFETENSORS_WEIGHTS = 'model.safetensors';
 export const PYTORCH_WEIGHTS = 'pytorch_model.bin';
@@ -56,38 +56,6 @@ export interface ConvertReport {
   warnings: string[];
 }
 
-interface WeightSource {
-  format: SourceFormat;
-  path: string;
-  names: string[];
-  info(name: string): { dtype: SafetensorsDtype; shape: number[] };
-  readBytes(name: string): Uint8Array;
-  close(): void;
-}
-
-const FLOAT_DTYPES: ReadonlySet<SafetensorsDtype> = new Set(['F32', 'F16', 'BF16', 'F64']);
-
-function openSource(srcDir: string, from: SourceKind): WeightSource {
-  const st = join(srcDir, SAFETENSORS_WEIGHTS);
-  const pt = join(srcDir, PYTORCH_WEIGHTS);
-  const useSafetensors = from === 'safetensors' || (from === 'auto' && existsSync(st));
-  if (useSafetensors) {
-    const file = SafetensorsFile.open(st);
-    return {
-      format: 'safetensors', path: st, names: file.names,
-      info: (n) => file.info(n), readBytes: (n) => file.readBytes(n), close: () => file.close(),
-    };
-  }
-  if (from === 'auto' && !existsSync(pt)) {
-    throw new WeightLoadError(`${srcDir} holds neither ${SAFETENSORS_WEIGHTS} nor ${PYTORCH_WEIGHTS}; nothing to convert.`);
-  }
-  const file = PytorchCheckpoint.open(pt);
-  return {
-    format: file.format, path: pt, names: file.names,
-    info: (n) => file.info(n), readBytes: (n) => file.readBytes(n), close: () => file.close(),
-  };
-}
-
 /** Source bytes of a floating dtype → little-endian bytes of the output dtype. */
 function convertBytes(bytes: Uint8Array, from: SafetensorsDtype, to: OutputDtype, name: string, file: string): Uint8Array {
   if ((to === 'float32' && from === 'F32') || (to === 'float16' && from === 'F16')) return bytes;
@@ -110,35 +78,11 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
   const written = ['config.json', SAFETENSORS_WEIGHTS, ...TOKENIZER_FILES.filter((f) => existsSync(join(srcDir, f)))];
   checkOutDir(outDir, written, options.overwrite ?? false);
 
-  const source = openSource(srcDir, from);
+  const source = openWeightSource(srcDir, from);
   try {
     const warnings: string[] = [];
-    const shapes = new Map(source.names.map((n) => [n, source.info(n).shape]));
-    const inferred = inferArchitecture(shapes.keys());
-    const architecture = architectureOf(config) ?? inferred;
-    if (architecture === undefined) {
-      throw new ConfigError(
-        `${configPath}: "architectures" names none of DPRQuestionEncoder, DPRContextEncoder, DPRReader, and the keys of ${basename(source.path)} do not tell; add the right one to config.json.`,
-      );
-    }
-    if (architectureOf(config) === undefined) {
-      warnings.push(`config.json names no DPR architecture; ${architecture} was inferred from the weight names and written to the converted config.json`);
-      rawConfig['architectures'] = [architecture];
-    }
-    const plan = planKeys(shapes, config, architecture);
-    const problems = describeKeyProblems(plan);
-    if (problems !== '') {
-      const hint = inferred !== undefined && inferred !== architecture
-        ? `\nThe weight names look like a ${inferred} checkpoint, but config.json says ${architecture}.`
-        : '';
-      throw new WeightLoadError(`${basename(source.path)} does not match ${configPath} (${architecture}):\n${problems}${hint}\n(file ${source.path})`);
-    }
-    for (const [name, src] of plan.sources) {
-      const srcDtype = source.info(src).dtype;
-      if (!FLOAT_DTYPES.has(srcDtype)) {
-        throw new WeightLoadError(`${basename(source.path)}: weight "${name}" is ${srcDtype}, not a floating-point type (file ${source.path}).`);
-      }
-    }
+    const architecture = chooseArchitecture(config, configPath, source, rawConfig, warnings);
+    const plan = checkKeys(source, config, configPath, architecture);
     if (plan.unknown.length > 0) {
       warnings.push(`${plan.unknown.length} key(s) that ${architecture} does not use were left out: ${plan.unknown.slice(0, 10).join(', ')}${plan.unknown.length > 10 ? ', …' : ''}`);
     }
@@ -151,7 +95,7 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
       writeSafetensors(
         join(staging, SAFETENSORS_WEIGHTS),
         [...plan.sources].map(([name, src]) => {
-          const info = source.info(src);
+          const info = source.tensors.get(src)!;
           return {
             name, dtype: outDtype, shape: info.shape,
             data: () => convertBytes(source.readBytes(src), info.dtype, dtype, src, source.path),
@@ -187,6 +131,41 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
   } finally {
     source.close();
   }
+}
+
+/** The architecture config.json names, else the one the weight names tell (then written into the converted config). */
+function chooseArchitecture(
+  config: DPRConfig,
+  configPath: string,
+  source: WeightSource,
+  rawConfig: Record<string, unknown>,
+  warnings: string[],
+): DPRArchitecture {
+  const named = architectureOf(config);
+  if (named !== undefined) return named;
+  const inferred = inferArchitecture(source.tensors.keys());
+  if (inferred === undefined) {
+    throw new ConfigError(
+      `${configPath}: "architectures" names none of DPRQuestionEncoder, DPRContextEncoder, DPRReader, and the keys of ${basename(source.path)} do not tell; add the right one to config.json.`,
+    );
+  }
+  warnings.push(`config.json names no DPR architecture; ${inferred} was inferred from the weight names and written to the converted config.json`);
+  rawConfig['architectures'] = [inferred];
+  return inferred;
+}
+
+/** Checks the file against the model class's weights (the check loading uses); throws naming every problem. */
+function checkKeys(source: WeightSource, config: DPRConfig, configPath: string, architecture: DPRArchitecture): KeyPlan {
+  const plan = planKeys(source.tensors, MODEL_CLASSES[architecture].weightSpecs(config));
+  const problems = describeKeyProblems(plan, { limit: 20 });
+  if (problems.length > 0) {
+    const inferred = inferArchitecture(source.tensors.keys());
+    const hint = inferred !== undefined && inferred !== architecture
+      ? `\nThe weight names look like a ${inferred} checkpoint, but config.json says ${architecture}.`
+      : '';
+    throw new WeightLoadError(`${basename(source.path)} does not match ${configPath} (${architecture}):\n${problems.join('\n')}${hint}\n(file ${source.path})`);
+  }
+  return plan;
 }
 
 /** Refuses an OUT_DIR that is a file, or that already holds files this conversion would replace. */

@@ -1,76 +1,23 @@
 /**
- * Which weights a DPR checkpoint must hold, by HuggingFace PyTorch name and shape, and how the
- * names found in a file map onto them. Mirrors the modules HF builds
- * (transformers/models/dpr/modeling_dpr.py over models/bert/modeling_bert.py):
- * - DPRQuestionEncoder: `question_encoder.` + DPREncoder; DPRContextEncoder: `ctx_encoder.`;
- *   DPRReader: `span_predictor.encoder.` + DPREncoder, and `span_predictor.qa_outputs` / `qa_classifier`.
- * - DPREncoder: `bert_model.` + BertModel(add_pooling_layer=False), and `encode_proj` when
- *   projection_dim > 0.
- * What HF ignores on load is dropped here too: the `position_ids` buffer and pooler weights
- * (`_keys_to_ignore_on_load_missing` / `_unexpected`). TF1-era LayerNorm names `gamma`/`beta` become
- * `weight`/`bias` (as `PreTrainedModel._fix_key` does). Anything else unexpected is reported.
+ * The one check of a weight file against the weights a model needs, used by loading
+ * (src/models/load_weights.ts) and by `convert`. What a model needs, by HuggingFace PyTorch name
+ * and shape, comes from the model class (`weightSpecs(config)`), never from a list kept here.
+ *
+ * How the names found in a file map onto them: what HF ignores on load is dropped (the
+ * `position_ids` buffer and pooler weights, `_keys_to_ignore_on_load_missing` / `_unexpected`);
+ * TF1-era LayerNorm names `gamma`/`beta` become `weight`/`bias` (as `PreTrainedModel._fix_key`
+ * does). Everything else that does not match is listed by name.
  */
-import type { DPRArchitecture, DPRConfig } from '../config.js';
+import type { WeightSpec } from '../layers/weight_store.js';
+import type { SafetensorsDtype } from './safetensors.js';
 
-export interface ExpectedWeight {
-  name: string;
+/** The dtypes a weight may be stored in; all are widened (or narrowed) to float32 at load. */
+export const FLOAT_DTYPES: ReadonlySet<SafetensorsDtype> = new Set(['F32', 'F16', 'BF16', 'F64']);
+
+/** A tensor as a weight file describes it. */
+export interface SourceTensor {
+  dtype: SafetensorsDtype;
   shape: number[];
-}
-
-const ROOT_PREFIX: Record<DPRArchitecture, string> = {
-  DPRQuestionEncoder: 'question_encoder',
-  DPRContextEncoder: 'ctx_encoder',
-  DPRReader: 'span_predictor.encoder',
-};
-
-/** The prefix of the DPREncoder inside each architecture (`<prefix>.bert_model.…`). */
-export function encoderPrefix(architecture: DPRArchitecture): string {
-  return ROOT_PREFIX[architecture];
-}
-
-/** Every weight HF's model of this architecture holds (buffers and pooler excluded), with its shape. */
-export function expectedWeights(config: DPRConfig, architecture: DPRArchitecture): ExpectedWeight[] {
-  const H = config.hidden_size;
-  const I = config.intermediate_size;
-  const headSize = H / config.num_attention_heads;
-  const out: ExpectedWeight[] = [];
-  const add = (name: string, shape: number[]): void => void out.push({ name, shape });
-  const linear = (name: string, outDim: number, inDim: number): void => {
-    add(`${name}.weight`, [outDim, inDim]);
-    add(`${name}.bias`, [outDim]);
-  };
-  const layerNorm = (name: string): void => {
-    add(`${name}.weight`, [H]);
-    add(`${name}.bias`, [H]);
-  };
-  const encoder = encoderPrefix(architecture);
-  const bert = `${encoder}.bert_model`;
-  add(`${bert}.embeddings.word_embeddings.weight`, [config.vocab_size, H]);
-  add(`${bert}.embeddings.position_embeddings.weight`, [config.max_position_embeddings, H]);
-  add(`${bert}.embeddings.token_type_embeddings.weight`, [config.type_vocab_size, H]);
-  layerNorm(`${bert}.embeddings.LayerNorm`);
-  for (let i = 0; i < config.num_hidden_layers; i++) {
-    const layer = `${bert}.encoder.layer.${i}`;
-    linear(`${layer}.attention.self.query`, H, H);
-    linear(`${layer}.attention.self.key`, H, H);
-    linear(`${layer}.attention.self.value`, H, H);
-    if (config.position_embedding_type === 'relative_key' || config.position_embedding_type === 'relative_key_query') {
-      add(`${layer}.attention.self.distance_embedding.weight`, [2 * config.max_position_embeddings - 1, headSize]);
-    }
-    linear(`${layer}.attention.output.dense`, H, H);
-    layerNorm(`${layer}.attention.output.LayerNorm`);
-    linear(`${layer}.intermediate.dense`, I, H);
-    linear(`${layer}.output.dense`, H, I);
-    layerNorm(`${layer}.output.LayerNorm`);
-  }
-  if (config.projection_dim > 0) linear(`${encoder}.encode_proj`, config.projection_dim, H);
-  if (architecture === 'DPRReader') {
-    // DPRSpanPredictor sizes its heads by DPREncoder.embeddings_size.
-    const size = config.projection_dim > 0 ? config.projection_dim : H;
-    linear('span_predictor.qa_outputs', 2, size);
-    linear('span_predictor.qa_classifier', 1, size);
-  }
-  return out;
 }
 
 /** Keys HF itself ignores on load: the position_ids buffer and the (unused) pooler. */
@@ -85,89 +32,85 @@ export function normalizeKey(name: string): string {
   return name;
 }
 
-/** Guesses the architecture from the key prefixes, for configs without `architectures`. */
-export function inferArchitecture(names: Iterable<string>): DPRArchitecture | undefined {
-  const found = new Set<DPRArchitecture>();
-  for (const name of names) {
-    if (name.startsWith('question_encoder.')) found.add('DPRQuestionEncoder');
-    else if (name.startsWith('ctx_encoder.')) found.add('DPRContextEncoder');
-    else if (name.startsWith('span_predictor.')) found.add('DPRReader');
-  }
-  return found.size === 1 ? [...found][0] : undefined;
-}
-
 export interface KeyPlan {
-  /** Expected HF name → the source key holding it, in the order of `expectedWeights`. */
+  /** Expected HF name → the source key holding it, in the order of the specs. */
   sources: Map<string, string>;
   /** Source keys written under another name (gamma/beta). */
   renamed: Array<{ from: string; to: string }>;
   /** Source keys left out on purpose (position_ids, pooler). */
   dropped: string[];
-  /** Source keys that are none of the above: reported, not written. */
+  /** Source keys that are none of the above: the model does not use them. */
   unknown: string[];
   /** Expected weights no source key provides. */
   missing: string[];
   /** Expected weights whose source has another shape. */
   shapeMismatches: Array<{ name: string; source: string; expected: number[]; found: number[] }>;
+  /** Expected weights stored in a dtype that is not floating-point. */
+  notFloat: Array<{ name: string; source: string; dtype: SafetensorsDtype }>;
   /** Expected weights provided twice (e.g. both `LayerNorm.gamma` and `LayerNorm.weight`). */
   duplicates: Array<{ name: string; sources: string[] }>;
 }
 
-/** Matches the keys and shapes of a file against what the config implies. */
-export function planKeys(sourceShapes: ReadonlyMap<string, number[]>, config: DPRConfig, architecture: DPRArchitecture): KeyPlan {
-  const expected = expectedWeights(config, architecture);
-  const expectedShapes = new Map(expected.map((w) => [w.name, w.shape]));
+function emptyPlan(): KeyPlan {
+  return { sources: new Map(), renamed: [], dropped: [], unknown: [], missing: [], shapeMismatches: [], notFloat: [], duplicates: [] };
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Matches the keys, shapes and dtypes of a file against the weights a model needs. */
+export function planKeys(source: ReadonlyMap<string, SourceTensor>, expected: readonly WeightSpec[]): KeyPlan {
+  const expectedNames = new Set(expected.map((w) => w.name));
   const candidates = new Map<string, string[]>();
-  const plan: KeyPlan = { sources: new Map(), renamed: [], dropped: [], unknown: [], missing: [], shapeMismatches: [], duplicates: [] };
-  for (const source of sourceShapes.keys()) {
-    if (isDroppedKey(source)) {
-      plan.dropped.push(source);
-      continue;
-    }
-    const name = normalizeKey(source);
-    if (!expectedShapes.has(name)) {
-      plan.unknown.push(source);
-      continue;
-    }
-    const list = candidates.get(name) ?? [];
-    list.push(source);
-    candidates.set(name, list);
+  const plan = emptyPlan();
+  for (const key of source.keys()) {
+    const name = normalizeKey(key);
+    if (isDroppedKey(key)) plan.dropped.push(key);
+    else if (!expectedNames.has(name)) plan.unknown.push(key);
+    else candidates.set(name, [...(candidates.get(name) ?? []), key]);
   }
   for (const { name, shape } of expected) {
-    const sources = candidates.get(name);
-    if (sources === undefined) {
+    const keys = candidates.get(name);
+    if (keys === undefined) {
       plan.missing.push(name);
-      continue;
+    } else if (keys.length > 1) {
+      plan.duplicates.push({ name, sources: keys });
+    } else {
+      const key = keys[0]!;
+      const found = source.get(key)!;
+      if (!sameShape(found.shape, shape)) plan.shapeMismatches.push({ name, source: key, expected: shape, found: found.shape });
+      else if (!FLOAT_DTYPES.has(found.dtype)) plan.notFloat.push({ name, source: key, dtype: found.dtype });
+      else {
+        plan.sources.set(name, key);
+        if (key !== name) plan.renamed.push({ from: key, to: name });
+      }
     }
-    if (sources.length > 1) {
-      plan.duplicates.push({ name, sources });
-      continue;
-    }
-    const source = sources[0]!;
-    const found = sourceShapes.get(source)!;
-    if (found.length !== shape.length || found.some((d, i) => d !== shape[i])) {
-      plan.shapeMismatches.push({ name, source, expected: shape, found });
-      continue;
-    }
-    plan.sources.set(name, source);
-    if (source !== name) plan.renamed.push({ from: source, to: name });
   }
   return plan;
 }
 
-/** One message listing every missing, mismatched and duplicated weight (empty when there is none). */
-export function describeKeyProblems(plan: KeyPlan, limit = 20): string {
+export interface ProblemOptions {
+  /** Count keys the model does not use as a problem (loading) rather than leave them out (convert). */
+  unknownIsProblem?: boolean;
+  /** List at most this many names per kind of problem (default: all). */
+  limit?: number;
+}
+
+/** One line per kind of problem, each naming every weight concerned (empty when the file fits). */
+export function describeKeyProblems(plan: KeyPlan, options: ProblemOptions = {}): string[] {
+  const limit = options.limit ?? Infinity;
   const lines: string[] = [];
-  const list = (title: string, items: string[]): void => {
+  const list = (title: string, items: string[], separator: string): void => {
     if (items.length === 0) return;
-    const shown = items.slice(0, limit);
-    lines.push(`${title} (${items.length}): ${shown.join('; ')}${items.length > limit ? `; … and ${items.length - limit} more` : ''}`);
+    const more = items.length > limit ? `${separator}… and ${items.length - limit} more` : '';
+    lines.push(`${title} (${items.length}): ${items.slice(0, limit).join(separator)}${more}`);
   };
-  list('missing weights', plan.missing);
-  list(
-    'shape mismatches (config implies vs file holds)',
-    plan.shapeMismatches.map((m) => `${m.name}: expected [${m.expected.join(', ')}], found [${m.found.join(', ')}]${m.source !== m.name ? ` in ${m.source}` : ''}`),
-  );
-  list('weights given twice', plan.duplicates.map((d) => `${d.name} from ${d.sources.join(' and ')}`));
-  return lines.join('\n');
+  const from = (name: string, source: string): string => (source !== name ? ` (as ${source})` : '');
+  list('missing', plan.missing, ', ');
+  if (options.unknownIsProblem === true) list('unexpected', plan.unknown, ', ');
+  list('mis-shaped', plan.shapeMismatches.map((m) => `${m.name}${from(m.name, m.source)}: file has [${m.found.join(', ')}], config needs [${m.expected.join(', ')}]`), '; ');
+  list('not floating-point', plan.notFloat.map((m) => `${m.name}${from(m.name, m.source)}: dtype ${m.dtype}`), '; ');
+  list('given twice', plan.duplicates.map((d) => `${d.name} from ${d.sources.join(' and ')}`), '; ');
+  return lines;
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { BertSelfAttention } from './self_attention.js';
 import { BertSelfOutput } from './self_output.js';
+import type { ForwardContext } from './forward_context.js';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 
 export class BertAttention {
@@ -20,9 +21,9 @@ export class BertAttention {
     return [...BertSelfAttention.weightSpecs(config, `${prefix}.self`), ...BertSelfOutput.weightSpecs(config, `${prefix}.output`)];
   }
 
-  apply(hidden: tf.Tensor2D, additiveMask: tf.Tensor4D, batch: number, seq: number, wantProbs: boolean): { output: tf.Tensor2D; probs?: tf.Tensor4D } {
+  apply(hidden: tf.Tensor2D, ctx: ForwardContext): { output: tf.Tensor2D; probs?: tf.Tensor4D } {
     return tf.tidy(() => {
-      const { context, probs } = this.self.apply(hidden, additiveMask, batch, seq, wantProbs);
+      const { context, probs } = this.self.apply(hidden, ctx);
       const output = this.output.apply(context, hidden);
       return probs === undefined ? { output } : { output, probs };
     });

@@ -16,20 +16,24 @@ export class BertEmbeddings {
   readonly layerNorm: LayerNorm;
 
   constructor(private readonly config: DPRConfig, store: WeightStore, prefix: string) {
-    this.wordEmbeddings = store.get(`${prefix}.word_embeddings.weight`) as tf.Tensor2D;
-    this.positionEmbeddings = store.get(`${prefix}.position_embeddings.weight`) as tf.Tensor2D;
-    this.tokenTypeEmbeddings = store.get(`${prefix}.token_type_embeddings.weight`) as tf.Tensor2D;
-    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.layer_norm_eps);
+    const tables = BertEmbeddings.tableSpecs(config, prefix);
+    this.wordEmbeddings = store.take(tables.word) as tf.Tensor2D;
+    this.positionEmbeddings = store.take(tables.position) as tf.Tensor2D;
+    this.tokenTypeEmbeddings = store.take(tables.tokenType) as tf.Tensor2D;
+    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.hidden_size, config.layer_norm_eps);
+  }
+
+  private static tableSpecs(config: DPRConfig, prefix: string) {
+    const H = config.hidden_size;
+    return {
+      word: { name: `${prefix}.word_embeddings.weight`, shape: [config.vocab_size, H] },
+      position: { name: `${prefix}.position_embeddings.weight`, shape: [config.max_position_embeddings, H] },
+      tokenType: { name: `${prefix}.token_type_embeddings.weight`, shape: [config.type_vocab_size, H] },
+    } satisfies Record<string, WeightSpec>;
   }
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
-    const H = config.hidden_size;
-    return [
-      { name: `${prefix}.word_embeddings.weight`, shape: [config.vocab_size, H] },
-      { name: `${prefix}.position_embeddings.weight`, shape: [config.max_position_embeddings, H] },
-      { name: `${prefix}.token_type_embeddings.weight`, shape: [config.type_vocab_size, H] },
-      ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, H),
-    ];
+    return [...Object.values(BertEmbeddings.tableSpecs(config, prefix)), ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, config.hidden_size)];
   }
 
   /** ids [B, T] int32 → [B·T, H]. Ids must already be validated (in range). */

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
+import type { ForwardContext } from './forward_context.js';
 import { BertLayer } from './layer.js';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 import { tidyResult } from './tidy.js';
@@ -28,28 +29,22 @@ export class BertEncoder {
     return Array.from({ length: config.num_hidden_layers }, (_, i) => BertLayer.weightSpecs(config, `${prefix}.layer.${i}`)).flat();
   }
 
-  apply(
-    embeddings: tf.Tensor2D,
-    additiveMask: tf.Tensor4D,
-    batch: number,
-    seq: number,
-    options: { hiddenStates: boolean; attentions: boolean },
-  ): EncoderResult {
+  apply(embeddings: tf.Tensor2D, ctx: ForwardContext): EncoderResult {
     return tidyResult(() => {
       const hiddenStates: tf.Tensor2D[] = [embeddings];
       const attentions: tf.Tensor4D[] = [];
       let hidden = embeddings;
       for (const layer of this.layers) {
-        const { output, probs } = layer.apply(hidden, additiveMask, batch, seq, options.attentions);
+        const { output, probs } = layer.apply(hidden, ctx);
         // Free each layer's input as soon as the next exists unless the caller wants them all.
-        if (!options.hiddenStates && hidden !== embeddings) hidden.dispose();
+        if (!ctx.outputHiddenStates && hidden !== embeddings) hidden.dispose();
         hidden = output;
-        if (options.hiddenStates) hiddenStates.push(output);
+        if (ctx.outputHiddenStates) hiddenStates.push(output);
         if (probs !== undefined) attentions.push(probs);
       }
       const result: EncoderResult = { last: hidden };
-      if (options.hiddenStates) result.hiddenStates = hiddenStates;
-      if (options.attentions) result.attentions = attentions;
+      if (ctx.outputHiddenStates) result.hiddenStates = hiddenStates;
+      if (ctx.outputAttentions) result.attentions = attentions;
       return result;
     });
   }

@@ -14,7 +14,7 @@ export class BertIntermediate {
   private readonly fuseRelu: boolean;
 
   constructor(config: DPRConfig, store: WeightStore, prefix: string) {
-    this.dense = new Linear(store, `${prefix}.dense`);
+    this.dense = new Linear(store, `${prefix}.dense`, config.hidden_size, config.intermediate_size);
     this.activation = getActivation(config.hidden_act);
     this.fuseRelu = config.hidden_act === 'relu';
   }

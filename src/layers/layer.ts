@@ -6,6 +6,7 @@ import type { DPRConfig } from '../config.js';
 import { BertAttention } from './attention.js';
 import { BertIntermediate } from './intermediate.js';
 import { BertOutput } from './output.js';
+import type { ForwardContext } from './forward_context.js';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 
 export class BertLayer {
@@ -28,9 +29,9 @@ export class BertLayer {
   }
 
   /** hidden [B·T, H] → [B·T, H] (and attention probs [B, nh, T, T] when asked). */
-  apply(hidden: tf.Tensor2D, additiveMask: tf.Tensor4D, batch: number, seq: number, wantProbs: boolean): { output: tf.Tensor2D; probs?: tf.Tensor4D } {
+  apply(hidden: tf.Tensor2D, ctx: ForwardContext): { output: tf.Tensor2D; probs?: tf.Tensor4D } {
     return tf.tidy(() => {
-      const attended = this.attention.apply(hidden, additiveMask, batch, seq, wantProbs);
+      const attended = this.attention.apply(hidden, ctx);
       const output = this.output.apply(this.intermediate.apply(attended.output), attended.output);
       return attended.probs === undefined ? { output } : { output, probs: attended.probs };
     });

@@ -11,16 +11,21 @@ export class LayerNorm {
   readonly weight: tf.Tensor1D;
   readonly bias: tf.Tensor1D;
 
-  constructor(store: WeightStore, prefix: string, readonly eps: number) {
-    this.weight = store.get(`${prefix}.weight`) as tf.Tensor1D;
-    this.bias = store.get(`${prefix}.bias`) as tf.Tensor1D;
+  constructor(store: WeightStore, prefix: string, size: number, readonly eps: number) {
+    const specs = LayerNorm.specs(prefix, size);
+    this.weight = store.take(specs.weight) as tf.Tensor1D;
+    this.bias = store.take(specs.bias) as tf.Tensor1D;
+  }
+
+  private static specs(prefix: string, size: number) {
+    return {
+      weight: { name: `${prefix}.weight`, shape: [size] },
+      bias: { name: `${prefix}.bias`, shape: [size] },
+    } satisfies Record<string, WeightSpec>;
   }
 
   static weightSpecs(prefix: string, size: number): WeightSpec[] {
-    return [
-      { name: `${prefix}.weight`, shape: [size] },
-      { name: `${prefix}.bias`, shape: [size] },
-    ];
+    return Object.values(LayerNorm.specs(prefix, size));
   }
 
   apply<T extends tf.Tensor>(x: T): T {

@@ -16,16 +16,21 @@ export class Linear {
   /** [out] */
   readonly bias: tf.Tensor1D;
 
-  constructor(store: WeightStore, prefix: string) {
-    this.weightT = store.derive(`${prefix}.weight(transposed)`, [`${prefix}.weight`], (w) => tf.transpose(w!)) as tf.Tensor2D;
-    this.bias = store.get(`${prefix}.bias`) as tf.Tensor1D;
+  constructor(store: WeightStore, prefix: string, inFeatures: number, outFeatures: number) {
+    const specs = Linear.specs(prefix, inFeatures, outFeatures);
+    this.weightT = store.derive(`${prefix}.weight(transposed)`, specs.weight, (w) => tf.transpose(w)) as tf.Tensor2D;
+    this.bias = store.take(specs.bias) as tf.Tensor1D;
+  }
+
+  private static specs(prefix: string, inFeatures: number, outFeatures: number) {
+    return {
+      weight: { name: `${prefix}.weight`, shape: [outFeatures, inFeatures] },
+      bias: { name: `${prefix}.bias`, shape: [outFeatures] },
+    } satisfies Record<string, WeightSpec>;
   }
 
   static weightSpecs(prefix: string, inFeatures: number, outFeatures: number): WeightSpec[] {
-    return [
-      { name: `${prefix}.weight`, shape: [outFeatures, inFeatures] },
-      { name: `${prefix}.bias`, shape: [outFeatures] },
-    ];
+    return Object.values(Linear.specs(prefix, inFeatures, outFeatures));
   }
 
   /** [N, in] → [N, out] */

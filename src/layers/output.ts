@@ -13,8 +13,8 @@ export class BertOutput {
   readonly layerNorm: LayerNorm;
 
   constructor(config: DPRConfig, store: WeightStore, prefix: string) {
-    this.dense = new Linear(store, `${prefix}.dense`);
-    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.layer_norm_eps);
+    this.dense = new Linear(store, `${prefix}.dense`, config.intermediate_size, config.hidden_size);
+    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.hidden_size, config.layer_norm_eps);
   }
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {

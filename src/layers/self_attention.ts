@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { Linear } from './linear.js';
+import type { ForwardContext } from './forward_context.js';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 
 export interface AttentionResult {
@@ -31,44 +32,48 @@ export class BertSelfAttention {
   constructor(private readonly config: DPRConfig, store: WeightStore, prefix: string) {
     this.heads = config.num_attention_heads;
     this.headSize = config.hidden_size / config.num_attention_heads;
-    this.query = new Linear(store, `${prefix}.query`);
-    this.key = new Linear(store, `${prefix}.key`);
-    this.value = new Linear(store, `${prefix}.value`);
-    if (config.position_embedding_type !== 'absolute') {
-      this.distanceEmbedding = store.get(`${prefix}.distance_embedding.weight`) as tf.Tensor2D;
-    }
+    const H = config.hidden_size;
+    this.query = new Linear(store, `${prefix}.query`, H, H);
+    this.key = new Linear(store, `${prefix}.key`, H, H);
+    this.value = new Linear(store, `${prefix}.value`, H, H);
+    const distance = BertSelfAttention.distanceSpec(config, prefix);
+    if (distance !== undefined) this.distanceEmbedding = store.take(distance) as tf.Tensor2D;
+  }
+
+  /** relative_key(_query): one row per distance −(max_pos − 1) … max_pos − 1, of head size. */
+  private static distanceSpec(config: DPRConfig, prefix: string): WeightSpec | undefined {
+    if (config.position_embedding_type === 'absolute') return undefined;
+    const hs = config.hidden_size / config.num_attention_heads;
+    return { name: `${prefix}.distance_embedding.weight`, shape: [2 * config.max_position_embeddings - 1, hs] };
   }
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
     const H = config.hidden_size;
-    const specs = [
+    const distance = BertSelfAttention.distanceSpec(config, prefix);
+    return [
       ...Linear.weightSpecs(`${prefix}.query`, H, H),
       ...Linear.weightSpecs(`${prefix}.key`, H, H),
       ...Linear.weightSpecs(`${prefix}.value`, H, H),
+      ...(distance === undefined ? [] : [distance]),
     ];
-    if (config.position_embedding_type !== 'absolute') {
-      const hs = H / config.num_attention_heads;
-      specs.push({ name: `${prefix}.distance_embedding.weight`, shape: [2 * config.max_position_embeddings - 1, hs] });
-    }
-    return specs;
   }
 
   /**
-   * hidden [B·T, H], additiveMask [B, 1, 1, T] (0 where attended, float32 min where masked).
+   * hidden [B·T, H] → context [B·T, H]; the mask and sizes come from the forward context.
    */
-  apply(hidden: tf.Tensor2D, additiveMask: tf.Tensor4D, batch: number, seq: number, wantProbs: boolean): AttentionResult {
+  apply(hidden: tf.Tensor2D, ctx: ForwardContext): AttentionResult {
     return tf.tidy(() => {
-      const [B, T, nh, hs] = [batch, seq, this.heads, this.headSize];
+      const [B, T, nh, hs] = [ctx.batch, ctx.seq, this.heads, this.headSize];
       const H = nh * hs;
       const heads = (linear: Linear) => tf.transpose(tf.reshape(linear.apply(hidden), [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, hs]
       const [q, k, v] = [heads(this.query), heads(this.key), heads(this.value)];
       let scores: tf.Tensor4D = tf.matMul(q, k, false, true); // [B, nh, T, T]
       if (this.distanceEmbedding !== undefined) scores = tf.add(scores, this.relativeScores(q, k, B, T));
-      scores = tf.add(tf.div(scores, Math.sqrt(hs)), additiveMask);
+      scores = tf.add(tf.div(scores, Math.sqrt(hs)), ctx.additiveMask);
       const probs = tf.softmax(scores, -1); // [B, nh, T, T]
       const context = tf.matMul(probs, v); // [B, nh, T, hs]
       const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [B * T, H]) as tf.Tensor2D; // [B·T, H]
-      return wantProbs ? { context: merged, probs } : { context: merged };
+      return ctx.outputAttentions ? { context: merged, probs } : { context: merged };
     });
   }
 

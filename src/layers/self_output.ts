@@ -1,5 +1,5 @@
 /**
- * Mirrors HF `BertSelfOutput`: dense, then LayerNorm(dense + residual). Dropout is inference-off.
+ * Mirrors HF `BertSelfOutput`: dense, then LayerNorm(dense + residual). Dropout is off at inference.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
@@ -13,8 +13,9 @@ export class BertSelfOutput {
   readonly layerNorm: LayerNorm;
 
   constructor(config: DPRConfig, store: WeightStore, prefix: string) {
-    this.dense = new Linear(store, `${prefix}.dense`);
-    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, config.layer_norm_eps);
+    const H = config.hidden_size;
+    this.dense = new Linear(store, `${prefix}.dense`, H, H);
+    this.layerNorm = new LayerNorm(store, `${prefix}.LayerNorm`, H, config.layer_norm_eps);
   }
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {

@@ -1,10 +1,10 @@
 /**
- * The tensors of one model, by HuggingFace PyTorch name. Layers take what they need by name when
- * they are built; weights they re-arrange once at load (e.g. Q, K and V fused into one matrix)
- * replace their sources here, so `dispose()` frees exactly what the model holds.
- *
- * Convention: Linear weights keep PyTorch's [out, in] layout and are applied as
- * `x · Wᵀ` (`tf.matMul(x, w, false, true)`), so names and shapes match the checkpoint letter for letter.
+ * The tensors of one model, by HuggingFace PyTorch name. Each layer class lists the weights it
+ * needs (name and PyTorch shape) in a static `weightSpecs`, and its constructor takes them through
+ * `take(spec)` with those same specs, so the list the loader and `convert` check is the list the
+ * layers are built from; `take` refuses a tensor of another shape. Weights a layer re-arranges
+ * once at load (Linear's transposed copy) replace their sources here, so `dispose()` frees exactly
+ * what the model holds.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { WeightLoadError } from '../errors.js';
@@ -14,8 +14,13 @@ export interface WeightSpec {
   shape: number[];
 }
 
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 export class WeightStore {
   private readonly tensors = new Map<string, tf.Tensor>();
+  private readonly taken = new Set<string>();
 
   /** Wraps float32 arrays (by name) as tensors; shapes come from the specs. */
   static fromArrays(specs: WeightSpec[], arrays: Map<string, Float32Array>): WeightStore {
@@ -43,24 +48,33 @@ export class WeightStore {
     this.tensors.set(name, tensor);
   }
 
-  get(name: string): tf.Tensor {
-    const tensor = this.tensors.get(name);
-    if (tensor === undefined) throw new WeightLoadError(`missing weight "${name}".`);
+  /** The tensor a layer's spec names, which must have the spec's shape. */
+  take(spec: WeightSpec): tf.Tensor {
+    const tensor = this.tensors.get(spec.name);
+    if (tensor === undefined) throw new WeightLoadError(`missing weight "${spec.name}".`);
+    if (!sameShape(tensor.shape, spec.shape)) {
+      throw new WeightLoadError(`weight "${spec.name}" has shape [${tensor.shape.join(', ')}]; the layer needs [${spec.shape.join(', ')}].`);
+    }
+    this.taken.add(spec.name);
     return tensor;
   }
 
+  /** Names held but never taken by a layer: empty once a model is built from its own specs. */
+  untaken(): string[] {
+    return [...this.tensors.keys()].filter((name) => !this.taken.has(name));
+  }
+
   /**
-   * Replaces the named source tensors by one tensor derived from them (computed once, at load),
-   * stored under `name`; the sources are disposed.
+   * Replaces the source tensor by one derived from it (computed once, at load), stored under
+   * `name`; the source is disposed.
    */
-  derive(name: string, sources: string[], compute: (...inputs: tf.Tensor[]) => tf.Tensor): tf.Tensor {
-    const inputs = sources.map((s) => this.get(s));
-    const derived = tf.tidy(() => compute(...inputs));
-    for (const s of sources) {
-      this.tensors.get(s)?.dispose();
-      this.tensors.delete(s);
-    }
+  derive(name: string, source: WeightSpec, compute: (input: tf.Tensor) => tf.Tensor): tf.Tensor {
+    const input = this.take(source);
+    const derived = tf.tidy(() => compute(input));
+    input.dispose();
+    this.tensors.delete(source.name);
     this.add(name, derived);
+    this.taken.add(name);
     return derived;
   }
 

@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { BertEmbeddings } from '../layers/embeddings.js';
 import { BertEncoder } from '../layers/encoder.js';
+import type { ForwardContext } from '../layers/forward_context.js';
 import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
-import type { CheckedInputs } from './inputs.js';
+import type { CheckedInputs, OutputOptions } from './inputs.js';
 import { tidyResult } from '../layers/tidy.js';
 
 /** torch.finfo(torch.float32).min — what HF multiplies (1 − mask) by. */
@@ -21,6 +22,14 @@ export interface BertModelOutput {
   hidden_states?: tf.Tensor3D[];
   /** num_layers entries of [B, nh, T, T]. */
   attentions?: tf.Tensor4D[];
+}
+
+/** Which optional outputs a forward pass returns. */
+export type OutputFlags = Pick<ForwardContext, 'outputHiddenStates' | 'outputAttentions'>;
+
+/** HF's output_hidden_states / output_attentions arguments, defaulting to off. */
+export function outputFlags(options: OutputOptions): OutputFlags {
+  return { outputHiddenStates: options.output_hidden_states === true, outputAttentions: options.output_attentions === true };
 }
 
 export class BertModel {
@@ -36,7 +45,7 @@ export class BertModel {
     return [...BertEmbeddings.weightSpecs(config, `${prefix}.embeddings`), ...BertEncoder.weightSpecs(config, `${prefix}.encoder`)];
   }
 
-  apply(inputs: CheckedInputs, options: { hiddenStates: boolean; attentions: boolean }): BertModelOutput {
+  apply(inputs: CheckedInputs, options: OutputFlags): BertModelOutput {
     return tidyResult(() => {
       const { batch: B, seq: T } = inputs;
       const H = this.config.hidden_size;
@@ -47,7 +56,8 @@ export class BertModel {
       for (let i = 0; i < additive.length; i++) additive[i] = inputs.attentionMask[i] === 1 ? 0 : FLOAT32_MIN;
       const additiveMask = tf.tensor4d(additive, [B, 1, 1, T]);
       const embedded = this.embeddings.apply(ids, types); // [B·T, H]
-      const encoded = this.encoder.apply(embedded, additiveMask, B, T, options);
+      const ctx: ForwardContext = { additiveMask, batch: B, seq: T, ...options };
+      const encoded = this.encoder.apply(embedded, ctx);
       const to3d = (x: tf.Tensor2D) => tf.reshape(x, [B, T, H]) as tf.Tensor3D;
       const output: BertModelOutput = { last_hidden_state: to3d(encoded.last) };
       if (encoded.hiddenStates !== undefined) output.hidden_states = encoded.hiddenStates.map(to3d);

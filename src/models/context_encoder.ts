@@ -1,41 +1,11 @@
 /**
- * Mirrors HF `DPRContextEncoder`: weights under `ctx_encoder.`; an omitted attention_mask is
- * `input_ids != pad_token_id`, omitted token_type_ids are zeros.
+ * Mirrors HF `DPRContextEncoder`: a DPREncoder under `ctx_encoder.`; see DPREncoderModel.
  */
-import type { DPRConfig } from '../config.js';
-import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
 import { DPREncoderModel, type DPREncoderOutput } from './encoder_model.js';
-import { fromWeightArrays, loadPretrained, type ModelClassInfo } from './pretrained.js';
-import type { PretrainedOptions } from '../hub/options.js';
 
 export class TFDPRContextEncoder extends DPREncoderModel {
+  static readonly architecture = 'DPRContextEncoder';
   static readonly prefix = 'ctx_encoder';
-
-  static weightSpecs(config: DPRConfig): WeightSpec[] {
-    return DPREncoderModel.specsFor(config, TFDPRContextEncoder.prefix);
-  }
-
-  private static readonly info: ModelClassInfo<TFDPRContextEncoder> = {
-    architecture: 'DPRContextEncoder',
-    weightSpecs: (c) => TFDPRContextEncoder.weightSpecs(c),
-    create: (c, s) => new TFDPRContextEncoder(c, s),
-  };
-
-  constructor(config: DPRConfig, store: WeightStore) {
-    super(config, store, TFDPRContextEncoder.prefix);
-  }
-
-  /** Loads `config.json` and `model.safetensors` (HF PyTorch weight names) from a directory, or from
-   * the HuggingFace cache for a hub id such as "facebook/dpr-question_encoder-single-nq-base"
-   * (downloaded on first use; see PretrainedOptions). */
-  static fromPretrained(nameOrDir: string, options: PretrainedOptions = {}): Promise<TFDPRContextEncoder> {
-    return loadPretrained(TFDPRContextEncoder.info, nameOrDir, options);
-  }
-
-  /** Builds the model from float32 arrays keyed by HF name. The backend must be ready. */
-  static fromWeights(config: Partial<DPRConfig>, weights: Map<string, Float32Array>): TFDPRContextEncoder {
-    return fromWeightArrays(TFDPRContextEncoder.info, config, weights);
-  }
 }
 
 export type { DPREncoderOutput };

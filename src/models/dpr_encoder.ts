@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { Linear } from '../layers/linear.js';
 import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
-import { BertModel, type BertModelOutput } from './bert_model.js';
+import { BertModel, type BertModelOutput, type OutputFlags } from './bert_model.js';
 import type { CheckedInputs } from './inputs.js';
 
 export interface DPREncoderResult extends BertModelOutput {
@@ -20,7 +20,7 @@ export class DPREncoder {
 
   constructor(readonly config: DPRConfig, store: WeightStore, prefix: string) {
     this.bertModel = new BertModel(config, store, `${prefix}.bert_model`);
-    if (config.projection_dim > 0) this.encodeProj = new Linear(store, `${prefix}.encode_proj`);
+    if (config.projection_dim > 0) this.encodeProj = new Linear(store, `${prefix}.encode_proj`, config.hidden_size, config.projection_dim);
   }
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
@@ -29,12 +29,16 @@ export class DPREncoder {
     return specs;
   }
 
-  /** HF `embeddings_size`: the width of the pooled output. */
-  get embeddingsSize(): number {
-    return this.config.projection_dim > 0 ? this.config.projection_dim : this.config.hidden_size;
+  /** HF `embeddings_size`: the width of the pooled output (projection_dim when > 0, else hidden_size). */
+  static embeddingsSize(config: DPRConfig): number {
+    return config.projection_dim > 0 ? config.projection_dim : config.hidden_size;
   }
 
-  apply(inputs: CheckedInputs, options: { hiddenStates: boolean; attentions: boolean }): DPREncoderResult {
+  get embeddingsSize(): number {
+    return DPREncoder.embeddingsSize(this.config);
+  }
+
+  apply(inputs: CheckedInputs, options: OutputFlags): DPREncoderResult {
     return tf.tidy(() => {
       const out = this.bertModel.apply(inputs, options);
       const [B, , H] = out.last_hidden_state.shape;

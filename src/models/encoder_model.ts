@@ -1,11 +1,13 @@
 /**
- * The public call shared by TFDPRQuestionEncoder and TFDPRContextEncoder (HF's
- * `DPRQuestionEncoder.forward` / `DPRContextEncoder.forward`, which are identical but for the
- * weight prefix).
+ * Everything TFDPRQuestionEncoder and TFDPRContextEncoder share (HF's `DPRQuestionEncoder` and
+ * `DPRContextEncoder` are identical but for the weight prefix): a DPREncoder under the class's
+ * `prefix`, and the public call. An omitted attention_mask is `input_ids != pad_token_id`, omitted
+ * token_type_ids are zeros.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import { outputFlags } from './bert_model.js';
 import { DPREncoder } from './dpr_encoder.js';
 import { checkInputs, type ModelInputs, type OutputOptions } from './inputs.js';
 import { DPRPretrainedModel } from './pretrained.js';
@@ -24,13 +26,14 @@ export type DPREncoderOutput = {
 export abstract class DPREncoderModel extends DPRPretrainedModel {
   readonly encoder: DPREncoder;
 
-  protected constructor(config: DPRConfig, store: WeightStore, prefix: string) {
+  constructor(config: DPRConfig, store: WeightStore) {
     super(config, store);
-    this.encoder = new DPREncoder(config, store, prefix);
+    // The subclass names the prefix (a static), so its weights are named in one place.
+    this.encoder = new DPREncoder(config, store, (this.constructor as unknown as { readonly prefix: string }).prefix);
   }
 
-  protected static specsFor(config: DPRConfig, prefix: string): WeightSpec[] {
-    return DPREncoder.weightSpecs(config, prefix);
+  static weightSpecs(this: { readonly prefix: string }, config: DPRConfig): WeightSpec[] {
+    return DPREncoder.weightSpecs(config, this.prefix);
   }
 
   /** Width of `pooler_output`. */
@@ -45,9 +48,8 @@ export abstract class DPREncoderModel extends DPRPretrainedModel {
   call(inputs: ModelInputs, options: OutputOptions = {}): DPREncoderOutput {
     this.checkAlive();
     const checked = checkInputs(inputs, this.config, 'non_pad');
-    const wanted = { hiddenStates: options.output_hidden_states === true, attentions: options.output_attentions === true };
     return tidyResult(() => {
-      const result = this.encoder.apply(checked, wanted);
+      const result = this.encoder.apply(checked, outputFlags(options));
       const output: DPREncoderOutput = { pooler_output: result.pooled_output };
       if (result.hidden_states !== undefined) output.hidden_states = result.hidden_states;
       if (result.attentions !== undefined) output.attentions = result.attentions;

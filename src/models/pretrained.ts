@@ -1,5 +1,8 @@
 /**
- * What the three DPR models share: owning their weights, disposal, and loading from a directory.
+ * What the three DPR models share: owning their weights, disposal, and building from a directory
+ * or from arrays. Each model class is its own description: its `architecture`, its weight
+ * `prefix` (HF's base_model_prefix) and `weightSpecs(config)`, which loading and `convert` check
+ * files against.
  */
 import { ensureBackend } from '../backend.js';
 import { architectureOf, loadConfig, makeConfig, type DPRArchitecture, type DPRConfig } from '../config.js';
@@ -9,10 +12,40 @@ import { loadWeightArrays } from './load_weights.js';
 import { MODEL_FILES, resolvePretrained } from '../hub/resolve.js';
 import type { PretrainedOptions } from '../hub/options.js';
 
+/** A model class as the loader and `convert` use it: its statics and its constructor. */
+export interface ModelClass<M> {
+  /** The `architectures` entry HF's save_pretrained writes for it. */
+  readonly architecture: DPRArchitecture;
+  /** The root of its weight names. */
+  readonly prefix: string;
+  /** Every weight it holds, by HF name and PyTorch shape (buffers and the unused pooler excluded). */
+  weightSpecs(config: DPRConfig): WeightSpec[];
+  /** Throws ConfigError for a config the model cannot run; called before any weight is read. */
+  checkConfig(config: DPRConfig): void;
+  new (config: DPRConfig, store: WeightStore): M;
+}
+
 export abstract class DPRPretrainedModel {
   private disposed = false;
 
   protected constructor(readonly config: DPRConfig, protected readonly store: WeightStore) {}
+
+  /** Every config the three models build from is runnable unless a class says otherwise. */
+  static checkConfig(_config: DPRConfig): void {}
+
+  /**
+   * Loads `config.json` and the weights (`model.safetensors`, else `pytorch_model.bin`; HF PyTorch
+   * names) from a directory, or from the HuggingFace cache for a hub id such as
+   * "facebook/dpr-question_encoder-single-nq-base" (downloaded on first use; see PretrainedOptions).
+   */
+  static fromPretrained<M>(this: ModelClass<M>, nameOrDir: string, options: PretrainedOptions = {}): Promise<M> {
+    return loadPretrained(this, nameOrDir, options);
+  }
+
+  /** Builds the model from float32 arrays keyed by HF name. The backend must be ready. */
+  static fromWeights<M>(this: ModelClass<M>, config: Partial<DPRConfig>, weights: Map<string, Float32Array>): M {
+    return fromWeightArrays(this, config, weights);
+  }
 
   /** Throws when the model was disposed (its weights are gone). */
   protected checkAlive(): void {
@@ -30,35 +63,35 @@ export abstract class DPRPretrainedModel {
   }
 }
 
-export interface ModelClassInfo<M> {
-  architecture: DPRArchitecture;
-  weightSpecs(config: DPRConfig): WeightSpec[];
-  create(config: DPRConfig, store: WeightStore): M;
-}
-
 /**
- * Reads config.json and model.safetensors from a directory, or from the HuggingFace cache for a
- * hub id (downloading what is missing), and builds the model on the active backend.
+ * Reads config.json and the weights from a directory, or from the HuggingFace cache for a hub id
+ * (downloading what is missing), and builds the model on the active backend.
  */
-export async function loadPretrained<M>(info: ModelClassInfo<M>, nameOrDir: string, options: PretrainedOptions = {}): Promise<M> {
+async function loadPretrained<M>(cls: ModelClass<M>, nameOrDir: string, options: PretrainedOptions): Promise<M> {
   const dir = await resolvePretrained(nameOrDir, { ...options, files: MODEL_FILES, weights: true });
   await ensureBackend();
   const config = loadConfig(dir);
   const architecture = architectureOf(config);
-  if (architecture !== undefined && architecture !== info.architecture) {
+  if (architecture !== undefined && architecture !== cls.architecture) {
     throw new ConfigError(
-      `${dir}/config.json was saved from ${architecture}, not ${info.architecture}; load it with TF${architecture} instead.`,
+      `${dir}/config.json was saved from ${architecture}, not ${cls.architecture}; load it with TF${architecture} instead.`,
     );
   }
-  return fromWeightArrays(info, config, loadWeightArrays(dir, info.weightSpecs(config)));
+  cls.checkConfig(config);
+  return fromWeightArrays(cls, config, loadWeightArrays(dir, cls.weightSpecs(config)));
 }
 
 /** Builds a model from a config and float32 arrays keyed by HF name (e.g. random weights). */
-export function fromWeightArrays<M>(info: ModelClassInfo<M>, config: DPRConfig | Partial<DPRConfig>, arrays: Map<string, Float32Array>): M {
+function fromWeightArrays<M>(cls: ModelClass<M>, config: DPRConfig | Partial<DPRConfig>, arrays: Map<string, Float32Array>): M {
   const full = makeConfig(config as Partial<DPRConfig>);
-  const store = WeightStore.fromArrays(info.weightSpecs(full), arrays);
+  cls.checkConfig(full);
+  const store = WeightStore.fromArrays(cls.weightSpecs(full), arrays);
   try {
-    return info.create(full, store);
+    const model = new cls(full, store);
+    // The specs are the list files are checked against; a layer that took another list is a bug here.
+    const untaken = store.untaken();
+    if (untaken.length > 0) throw new Error(`internal: ${cls.architecture}.weightSpecs lists weights no layer takes: ${untaken.join(', ')}`);
+    return model;
   } catch (e) {
     store.dispose();
     throw e;

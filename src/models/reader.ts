@@ -9,10 +9,10 @@ import type { DPRConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Linear } from '../layers/linear.js';
 import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import { outputFlags } from './bert_model.js';
 import { DPREncoder } from './dpr_encoder.js';
 import { checkInputs, type IdMatrix, type OutputOptions } from './inputs.js';
-import { DPRPretrainedModel, fromWeightArrays, loadPretrained, type ModelClassInfo } from './pretrained.js';
-import type { PretrainedOptions } from '../hub/options.js';
+import { DPRPretrainedModel } from './pretrained.js';
 import { tidyResult } from '../layers/tidy.js';
 
 export interface DPRReaderInputs {
@@ -32,61 +32,55 @@ export type DPRReaderOutput = {
   attentions?: tf.Tensor4D[];
 };
 
-const PREFIX = 'span_predictor';
-
 export class TFDPRReader extends DPRPretrainedModel {
+  static readonly architecture = 'DPRReader';
+  static readonly prefix = 'span_predictor';
+
   readonly encoder: DPREncoder;
   readonly qaOutputs: Linear;
   readonly qaClassifier: Linear;
 
-  private static readonly info: ModelClassInfo<TFDPRReader> = {
-    architecture: 'DPRReader',
-    weightSpecs: (c) => TFDPRReader.weightSpecs(c),
-    create: (c, s) => new TFDPRReader(c, s),
-  };
-
   constructor(config: DPRConfig, store: WeightStore) {
     super(config, store);
     TFDPRReader.checkConfig(config);
-    this.encoder = new DPREncoder(config, store, `${PREFIX}.encoder`);
-    this.qaOutputs = new Linear(store, `${PREFIX}.qa_outputs`);
-    this.qaClassifier = new Linear(store, `${PREFIX}.qa_classifier`);
+    const p = TFDPRReader.prefix;
+    const E = DPREncoder.embeddingsSize(config);
+    this.encoder = new DPREncoder(config, store, `${p}.encoder`);
+    this.qaOutputs = new Linear(store, `${p}.qa_outputs`, E, 2);
+    this.qaClassifier = new Linear(store, `${p}.qa_classifier`, E, 1);
   }
 
-  /** HF sizes qa_outputs by the encoder's embeddings_size but applies it to hidden states, so a projection cannot work. */
-  private static checkConfig(config: DPRConfig): void {
-    if (config.projection_dim > 0) {
+  /**
+   * HF's DPRSpanPredictor sizes qa_outputs and qa_classifier by the encoder's embeddings_size
+   * (projection_dim when > 0) but applies them to hidden states of size hidden_size, so a reader
+   * runs only with projection_dim 0 or equal to hidden_size (HF fails in its forward otherwise).
+   */
+  static override checkConfig(config: DPRConfig): void {
+    if (config.projection_dim > 0 && config.projection_dim !== config.hidden_size) {
       throw new ConfigError(
-        `a DPR reader needs projection_dim 0 (got ${config.projection_dim}): its span head reads hidden states of size hidden_size.`,
+        `a DPR reader needs projection_dim 0 or equal to hidden_size (${config.hidden_size}), got ${config.projection_dim}: ` +
+          'its span heads are sized by projection_dim but read hidden states of size hidden_size (HF fails on it too).',
       );
     }
   }
 
+  /** HF's state dict: encode_proj when projection_dim > 0, and heads of width embeddings_size. Describes any config, runnable or not. */
   static weightSpecs(config: DPRConfig): WeightSpec[] {
-    TFDPRReader.checkConfig(config);
-    const H = config.hidden_size;
+    const p = TFDPRReader.prefix;
+    const E = DPREncoder.embeddingsSize(config);
     return [
-      ...DPREncoder.weightSpecs(config, `${PREFIX}.encoder`),
-      ...Linear.weightSpecs(`${PREFIX}.qa_outputs`, H, 2),
-      ...Linear.weightSpecs(`${PREFIX}.qa_classifier`, H, 1),
+      ...DPREncoder.weightSpecs(config, `${p}.encoder`),
+      ...Linear.weightSpecs(`${p}.qa_outputs`, E, 2),
+      ...Linear.weightSpecs(`${p}.qa_classifier`, E, 1),
     ];
-  }
-
-  static fromPretrained(nameOrDir: string, options: PretrainedOptions = {}): Promise<TFDPRReader> {
-    return loadPretrained(TFDPRReader.info, nameOrDir, options);
-  }
-
-  static fromWeights(config: Partial<DPRConfig>, weights: Map<string, Float32Array>): TFDPRReader {
-    return fromWeightArrays(TFDPRReader.info, config, weights);
   }
 
   /** Scores answer spans in each passage row. The caller owns the returned tensors. */
   call(inputs: DPRReaderInputs, options: OutputOptions = {}): DPRReaderOutput {
     this.checkAlive();
     const checked = checkInputs(inputs, this.config, 'ones', false);
-    const wanted = { hiddenStates: options.output_hidden_states === true, attentions: options.output_attentions === true };
     return tidyResult(() => {
-      const result = this.encoder.apply(checked, wanted);
+      const result = this.encoder.apply(checked, outputFlags(options));
       const { batch: n, seq: T } = checked;
       const H = this.config.hidden_size;
       const sequence = tf.reshape(result.last_hidden_state, [n * T, H]) as tf.Tensor2D; // [n·T, H]

@@ -2,7 +2,20 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { architectureOf, loadConfig, makeConfig } from '../../src/config.js';
 import { SafetensorsFile } from '../../src/io/safetensors.js';
-import { describeKeyProblems, expectedWeights, inferArchitecture, isDroppedKey, normalizeKey, planKeys } from '../../src/io/weight_keys.js';
+import { describeKeyProblems, isDroppedKey, normalizeKey, planKeys, type SourceTensor } from '../../src/io/weight_keys.js';
+import type { WeightSpec } from '../../src/layers/weight_store.js';
+import { inferArchitecture, MODEL_CLASSES } from '../../src/models/architectures.js';
+import type { DPRArchitecture, DPRConfig } from '../../src/config.js';
+
+/** What HF's model of this architecture holds, as the model class lists it. */
+function expectedWeights(config: DPRConfig, architecture: DPRArchitecture): WeightSpec[] {
+  return MODEL_CLASSES[architecture].weightSpecs(config);
+}
+
+/** A file holding exactly these float32 tensors. */
+function fileOf(specs: WeightSpec[]): Map<string, SourceTensor> {
+  return new Map(specs.map((w) => [w.name, { dtype: 'F32', shape: w.shape }]));
+}
 import { referencePath } from '../helpers/reference.js';
 
 const MODELS = ['question_encoder', 'context_encoder_proj', 'reader', 'question_encoder_relpos', 'context_encoder_relkey'];
@@ -20,18 +33,19 @@ for (const model of MODELS) {
 
 test('planKeys drops position_ids and pooler, renames gamma/beta, reports unknown keys', () => {
   const config = makeConfig({ hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 1, intermediate_size: 6, vocab_size: 10, max_position_embeddings: 5 });
-  const shapes = new Map(expectedWeights(config, 'DPRQuestionEncoder').map((w) => [w.name, w.shape]));
+  const shapes = fileOf(expectedWeights(config, 'DPRQuestionEncoder'));
   const ln = 'question_encoder.bert_model.embeddings.LayerNorm';
   shapes.delete(`${ln}.weight`);
   shapes.delete(`${ln}.bias`);
-  shapes.set(`${ln}.gamma`, [8]);
-  shapes.set(`${ln}.beta`, [8]);
-  shapes.set('question_encoder.bert_model.embeddings.position_ids', [1, 5]);
-  shapes.set('question_encoder.bert_model.pooler.dense.weight', [8, 8]);
-  shapes.set('question_encoder.bert_model.pooler.dense.bias', [8]);
-  shapes.set('question_encoder.extra_head.weight', [3]);
-  const plan = planKeys(shapes, config, 'DPRQuestionEncoder');
-  assert.equal(describeKeyProblems(plan), '');
+  shapes.set(`${ln}.gamma`, { dtype: 'F32', shape: [8] });
+  shapes.set(`${ln}.beta`, { dtype: 'F16', shape: [8] });
+  shapes.set('question_encoder.bert_model.embeddings.position_ids', { dtype: 'I64', shape: [1, 5] });
+  shapes.set('question_encoder.bert_model.pooler.dense.weight', { dtype: 'F32', shape: [8, 8] });
+  shapes.set('question_encoder.bert_model.pooler.dense.bias', { dtype: 'F32', shape: [8] });
+  shapes.set('question_encoder.extra_head.weight', { dtype: 'F32', shape: [3] });
+  const plan = planKeys(shapes, expectedWeights(config, 'DPRQuestionEncoder'));
+  assert.deepEqual(describeKeyProblems(plan), []);
+  assert.deepEqual(describeKeyProblems(plan, { unknownIsProblem: true }), ['unexpected (1): question_encoder.extra_head.weight']);
   assert.deepEqual(plan.renamed, [{ from: `${ln}.gamma`, to: `${ln}.weight` }, { from: `${ln}.beta`, to: `${ln}.bias` }]);
   assert.deepEqual(plan.dropped.sort(), [
     'question_encoder.bert_model.embeddings.position_ids',
@@ -45,20 +59,25 @@ test('planKeys drops position_ids and pooler, renames gamma/beta, reports unknow
 
 test('planKeys lists every missing weight, shape mismatch and duplicate by name', () => {
   const config = makeConfig({ hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 2, intermediate_size: 6, vocab_size: 10, projection_dim: 4 });
-  const shapes = new Map(expectedWeights(config, 'DPRContextEncoder').map((w) => [w.name, w.shape]));
+  const shapes = fileOf(expectedWeights(config, 'DPRContextEncoder'));
   shapes.delete('ctx_encoder.encode_proj.bias');
-  shapes.set('ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight', [7, 8]);
-  shapes.set('ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.gamma', [8]);
-  const plan = planKeys(shapes, config, 'DPRContextEncoder');
+  shapes.set('ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight', { dtype: 'F32', shape: [7, 8] });
+  shapes.set('ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.gamma', { dtype: 'F32', shape: [8] });
+  shapes.set('ctx_encoder.bert_model.embeddings.LayerNorm.bias', { dtype: 'I64', shape: [8] });
+  const plan = planKeys(shapes, expectedWeights(config, 'DPRContextEncoder'));
   assert.deepEqual(plan.missing, ['ctx_encoder.encode_proj.bias']);
   assert.deepEqual(plan.shapeMismatches.map((m) => [m.name, m.expected, m.found]), [
     ['ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight', [6, 8], [7, 8]],
   ]);
   assert.deepEqual(plan.duplicates.map((d) => d.name), ['ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.weight']);
-  const message = describeKeyProblems(plan);
-  assert.match(message, /missing weights \(1\): ctx_encoder\.encode_proj\.bias/);
-  assert.match(message, /layer\.1\.intermediate\.dense\.weight: expected \[6, 8\], found \[7, 8\]/);
-  assert.match(message, /weights given twice \(1\): .*LayerNorm\.weight from .*LayerNorm\.weight and .*LayerNorm\.gamma/);
+  assert.deepEqual(plan.notFloat, [{ name: 'ctx_encoder.bert_model.embeddings.LayerNorm.bias', source: 'ctx_encoder.bert_model.embeddings.LayerNorm.bias', dtype: 'I64' }]);
+  assert.deepEqual(describeKeyProblems(plan), [
+    'missing (1): ctx_encoder.encode_proj.bias',
+    'mis-shaped (1): ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight: file has [7, 8], config needs [6, 8]',
+    'not floating-point (1): ctx_encoder.bert_model.embeddings.LayerNorm.bias: dtype I64',
+    'given twice (1): ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.weight from ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.weight and ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.gamma',
+  ]);
+  assert.deepEqual(describeKeyProblems({ ...plan, missing: ['a', 'b', 'c'] }, { limit: 2 })[0], 'missing (3): a, b, … and 1 more');
 });
 
 test('relative position embeddings need 2·max_position_embeddings − 1 rows of head size', () => {

@@ -10,6 +10,7 @@ import type { DPRConfig, PositionEmbeddingType } from '../../src/config.js';
 import { BertAttention } from '../../src/layers/attention.js';
 import { BertEmbeddings } from '../../src/layers/embeddings.js';
 import { BertEncoder } from '../../src/layers/encoder.js';
+import type { ForwardContext } from '../../src/layers/forward_context.js';
 import { BertIntermediate } from '../../src/layers/intermediate.js';
 import { BertLayer } from '../../src/layers/layer.js';
 import { BertOutput } from '../../src/layers/output.js';
@@ -50,17 +51,18 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const config = tinyConfig({ position_embedding_type: position, hidden_act: 'gelu' });
         const h = hidden(config);
         const m = mask();
+        const ctx = (outputs: boolean): ForwardContext => ({ additiveMask: m, batch: B, seq: T, outputAttentions: outputs, outputHiddenStates: outputs });
         const ids = tf.tensor2d([[1, 2, 3, 0, 0], [4, 5, 6, 7, 8]], [B, T], 'int32');
         const types = tf.zeros([B, T], 'int32') as tf.Tensor2D;
         const cases: Array<[string, (c: DPRConfig, s: ReturnType<typeof storeFor>) => () => tf.TensorContainer, (c: DPRConfig, p: string) => ReturnType<typeof BertEmbeddings.weightSpecs>]> = [
           ['BertEmbeddings', (c, s) => { const l = new BertEmbeddings(c, s, 'e'); return () => l.apply(ids, types); }, BertEmbeddings.weightSpecs],
-          ['BertSelfAttention', (c, s) => { const l = new BertSelfAttention(c, s, 'e'); return () => { const r = l.apply(h, m, B, T, true); return [r.context, r.probs!]; }; }, BertSelfAttention.weightSpecs],
+          ['BertSelfAttention', (c, s) => { const l = new BertSelfAttention(c, s, 'e'); return () => { const r = l.apply(h, ctx(true)); return [r.context, r.probs!]; }; }, BertSelfAttention.weightSpecs],
           ['BertSelfOutput', (c, s) => { const l = new BertSelfOutput(c, s, 'e'); return () => l.apply(h, h); }, BertSelfOutput.weightSpecs],
-          ['BertAttention', (c, s) => { const l = new BertAttention(c, s, 'e'); return () => { const r = l.apply(h, m, B, T, true); return [r.output, r.probs!]; }; }, BertAttention.weightSpecs],
+          ['BertAttention', (c, s) => { const l = new BertAttention(c, s, 'e'); return () => { const r = l.apply(h, ctx(true)); return [r.output, r.probs!]; }; }, BertAttention.weightSpecs],
           ['BertIntermediate', (c, s) => { const l = new BertIntermediate(c, s, 'e'); return () => l.apply(h); }, BertIntermediate.weightSpecs],
-          ['BertLayer', (c, s) => { const l = new BertLayer(c, s, 'e'); return () => { const r = l.apply(h, m, B, T, false); return [r.output]; }; }, BertLayer.weightSpecs],
-          ['BertEncoder', (c, s) => { const l = new BertEncoder(c, s, 'e'); return () => { const r = l.apply(h, m, B, T, { hiddenStates: true, attentions: true }); return [r.last, ...r.hiddenStates!.slice(1), ...r.attentions!]; }; }, BertEncoder.weightSpecs],
-          ['BertEncoder (outputs off)', (c, s) => { const l = new BertEncoder(c, s, 'e'); return () => l.apply(h, m, B, T, { hiddenStates: false, attentions: false }).last; }, BertEncoder.weightSpecs],
+          ['BertLayer', (c, s) => { const l = new BertLayer(c, s, 'e'); return () => { const r = l.apply(h, ctx(false)); return [r.output]; }; }, BertLayer.weightSpecs],
+          ['BertEncoder', (c, s) => { const l = new BertEncoder(c, s, 'e'); return () => { const r = l.apply(h, ctx(true)); return [r.last, ...r.hiddenStates!.slice(1), ...r.attentions!]; }; }, BertEncoder.weightSpecs],
+          ['BertEncoder (outputs off)', (c, s) => { const l = new BertEncoder(c, s, 'e'); return () => l.apply(h, ctx(false)).last; }, BertEncoder.weightSpecs],
         ];
         for (const [name, build, specs] of cases) {
           const store = storeFor(specs(config, 'e'));
@@ -81,7 +83,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const store = storeFor(BertModel.weightSpecs(config, 'b'));
       const model = new BertModel(config, store, 'b');
       const inputs = { batch: B, seq: T, inputIds: new Int32Array([1, 2, 3, 0, 0, 4, 5, 6, 7, 8]), attentionMask: new Int32Array([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]), tokenTypeIds: new Int32Array(B * T) };
-      assertNoLeak('BertModel', () => model.apply(inputs, { hiddenStates: true, attentions: true }) as unknown as tf.TensorContainer);
+      assertNoLeak('BertModel', () => model.apply(inputs, { outputHiddenStates: true, outputAttentions: true }) as unknown as tf.TensorContainer);
       store.dispose();
     });
 

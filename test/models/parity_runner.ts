@@ -1,6 +1,7 @@
 /**
  * Parity against HuggingFace: every model, case and field of the reference, every element.
- * Run once per backend by parity_wasm.test.ts and parity_cpu.test.ts.
+ * Run by parity_{cpu,wasm}.test.ts (tfjs kernels) and parity_{cpu,wasm}_native.test.ts (the
+ * optional native kernels), once per backend and kernel kind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
