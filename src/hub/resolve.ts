@@ -16,27 +16,11 @@ import { RepoCache, validateRepoFile, validateRevision } from './cache.js';
 import { downloadBlob, fetchMetadata, resolveUrl, type RequestContext, type TransferOptions } from './download.js';
 import { hubCacheDir, hubDownloadTimeoutMs, hubEndpoint, hubEtagTimeoutMs, hubOffline, hubToken, type Env } from './env.js';
 import { HubError, HubNotFoundError, HubOfflineError } from './errors.js';
+import { filesOf, PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, type FileSet } from '../io/model_files.js';
 import type { PretrainedOptions } from './options.js';
 
-export const SAFETENSORS_WEIGHTS = 'model.safetensors';
-export const PYTORCH_WEIGHTS = 'pytorch_model.bin';
-
-/** The files a model needs besides its weights. */
-export const MODEL_FILES = { required: ['config.json'], optional: [] } as const satisfies HubFiles;
-
-/** The files a BERT/DPR tokenizer may have; vocab.txt is the one it cannot do without. */
-export const TOKENIZER_FILES = {
-  required: ['vocab.txt'],
-  optional: ['tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json', 'tokenizer.json'],
-} as const satisfies HubFiles;
-
-export interface HubFiles {
-  required: readonly string[];
-  optional?: readonly string[];
-}
-
 export interface ResolveOptions extends PretrainedOptions {
-  files: HubFiles;
+  files: FileSet;
   /**
    * Also fetch weights: model.safetensors when the repo has it, else pytorch_model.bin converted
    * to model.safetensors (kept beside the snapshot, see RepoCache.derivedDir).
@@ -142,7 +126,7 @@ async function resolveFile(
  * absent (transformers does the same), and a cached pytorch_model.bin stands in for an unknown
  * model.safetensors.
  */
-function fromCache(s: Settings, commit: string, files: HubFiles, weights: boolean): { missing: string[]; convert: boolean } {
+function fromCache(s: Settings, commit: string, files: FileSet, weights: boolean): { missing: string[]; convert: boolean } {
   const state = (file: string) => s.cache.lookup(commit, file).state;
   const missing: string[] = files.required.filter((f) => state(f) !== 'present');
   if (!s.offline) missing.push(...(files.optional ?? []).filter((f) => state(f) === 'unknown'));
@@ -203,7 +187,7 @@ export async function resolvePretrained(nameOrDir: string, options: ResolveOptio
     throw new InputError(`no directory at ${nameOrDir}; pass an existing model directory or a hub id like "facebook/dpr-question_encoder-single-nq-base".`);
   }
   const files = options.files;
-  for (const file of [...files.required, ...(files.optional ?? [])]) validateRepoFile(file);
+  for (const file of filesOf(files)) validateRepoFile(file);
   const s = settingsFor(nameOrDir, options);
   const weights = options.weights === true;
 

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { basename, dirname, join, resolve } from 'node:path';
 import { architectureOf, loadConfig, type DPRArchitecture } from '../config.js';
 import { ConfigError, InputError, WeightLoadError } from '../errors.js';
+import { CONFIG_FILE, filesOf, PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, TOKENIZER_FILES } from './model_files.js';
 import { PytorchCheckpoint, type CheckpointFormat } from './pytorch_checkpoint.js';
 import { bytesToFloat32, encodeFloat16, SafetensorsFile, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
 import { describeKeyProblems, inferArchitecture, planKeys } from './weight_keys.js';
@@ -21,10 +22,8 @@ export type OutputDtype = 'float32' | 'float16';
 export type SourceKind = 'auto' | 'safetensors' | 'pytorch';
 export type SourceFormat = 'safetensors' | CheckpointFormat;
 
-export const SAFETENSORS_WEIGHTS = 'model.safetensors';
-export const PYTORCH_WEIGHTS = 'pytorch_model.bin';
 /** Tokenizer files HF saves next to a DPR model; those present are copied. */
-export const TOKENIZER_FILES = ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json', 'tokenizer.json', 'added_tokens.json'];
+const TOKENIZER_FILE_NAMES = filesOf(TOKENIZER_FILES);
 
 export interface ConvertOptions {
   /** dtype of the written weights (default float32). float16 halves the file; loading widens to float32. */
@@ -105,9 +104,9 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
   srcDir = resolve(srcDir);
   outDir = resolve(outDir);
   const config = loadConfig(srcDir);
-  const configPath = join(srcDir, 'config.json');
+  const configPath = join(srcDir, CONFIG_FILE);
   const rawConfig = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-  const written = ['config.json', SAFETENSORS_WEIGHTS, ...TOKENIZER_FILES.filter((f) => existsSync(join(srcDir, f)))];
+  const written = [CONFIG_FILE, SAFETENSORS_WEIGHTS, ...TOKENIZER_FILE_NAMES.filter((f) => existsSync(join(srcDir, f)))];
   checkOutDir(outDir, written, options.overwrite ?? false);
 
   const source = openSource(srcDir, from);
@@ -161,9 +160,9 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
       );
       // config.json as saved, with torch_dtype naming what the file now holds.
       rawConfig['torch_dtype'] = dtype;
-      writeFileSync(join(staging, 'config.json'), `${JSON.stringify(rawConfig, null, 2)}\n`);
-      const copied = ['config.json'];
-      for (const f of TOKENIZER_FILES) {
+      writeFileSync(join(staging, CONFIG_FILE), `${JSON.stringify(rawConfig, null, 2)}\n`);
+      const copied = [CONFIG_FILE];
+      for (const f of TOKENIZER_FILE_NAMES) {
         if (existsSync(join(srcDir, f))) {
           // Read and write rather than copyFileSync, which would also copy a read-only mode.
           writeFileSync(join(staging, f), readFileSync(join(srcDir, f)));

@@ -8,13 +8,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeightLoadError } from '../errors.js';
+import { PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS } from '../io/model_files.js';
 import { PytorchCheckpoint } from '../io/pytorch_checkpoint.js';
 import { SafetensorsFile, bytesToFloat32, type SafetensorsDtype } from '../io/safetensors.js';
 import { isDroppedKey, normalizeKey } from '../io/weight_keys.js';
 import type { WeightSpec } from '../layers/weight_store.js';
-
-export const WEIGHTS_FILE = 'model.safetensors';
-export const PYTORCH_WEIGHTS_FILE = 'pytorch_model.bin';
 
 /** Checkpoint entries that are not weights of our model: buffers and the unused BERT pooler. */
 export const isIgnoredKey = isDroppedKey;
@@ -59,11 +57,11 @@ function pytorchSource(path: string): WeightSource {
 
 /** Opens `model.safetensors`, else `pytorch_model.bin`, in a model directory. */
 export function openWeightSource(dir: string): WeightSource {
-  const safetensors = join(dir, WEIGHTS_FILE);
+  const safetensors = join(dir, SAFETENSORS_WEIGHTS);
   if (existsSync(safetensors)) return safetensorsSource(safetensors);
-  const pytorch = join(dir, PYTORCH_WEIGHTS_FILE);
+  const pytorch = join(dir, PYTORCH_WEIGHTS);
   if (existsSync(pytorch)) return pytorchSource(pytorch);
-  throw new WeightLoadError(`${dir} has neither ${WEIGHTS_FILE} nor ${PYTORCH_WEIGHTS_FILE}; a model directory needs one of them next to config.json.`);
+  throw new WeightLoadError(`${dir} has neither ${SAFETENSORS_WEIGHTS} nor ${PYTORCH_WEIGHTS}; a model directory needs one of them next to config.json.`);
 }
 
 /** Compares a file's tensors with the specs; returns one line per problem (empty when all match). */
