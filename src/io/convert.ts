@@ -15,7 +15,8 @@ import { architectureOf, loadConfig, type DPRArchitecture } from '../config.js';
 import { ConfigError, InputError, WeightLoadError } from '../errors.js';
 import { CONFIG_FILE, filesOf, PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, TOKENIZER_FILES } from './model_files.js';
 import { PytorchCheckpoint, type CheckpointFormat } from './pytorch_checkpoint.js';
-import { bytesToFloat32, encodeFloat16, SafetensorsFile, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
+import { encodeFloat16 } from './float16.js';
+import { bytesToFloat32, SafetensorsFile, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
 import { describeKeyProblems, inferArchitecture, planKeys } from './weight_keys.js';
 
 export type OutputDtype = 'float32' | 'float16';

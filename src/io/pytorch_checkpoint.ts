@@ -11,11 +11,9 @@
  * writes for a state dict; tensor bytes are read later, one tensor at a time, straight from the file.
  */
 import { closeSync, fstatSync } from 'node:fs';
-import { basename } from 'node:path';
-import { WeightLoadError } from '../errors.js';
-import { readAt, ZipReader } from './pytorch_zip.js';
+import { ZipReader } from './pytorch_zip.js';
 import { DTYPE_BYTES, type SafetensorsDtype } from './safetensors.js';
-import { openForReading } from './open_file.js';
+import { failIn, openForReading, readExactly } from './open_file.js';
 import {
   describe, PickleTruncatedError, PyGlobal, PyTuple, unpickle,
   type GlobalHandler, type PyDict, type PyObject, type PyValue, type UnpicklePolicy,
@@ -197,8 +195,8 @@ export class PytorchCheckpoint {
     let head: Buffer;
     try {
       size = fstatSync(fd).size;
-      if (size < 4) fail(path, `file is ${size} bytes, too short to be a PyTorch checkpoint`);
-      head = readAt(fd, 4, 0, path, 'the magic number');
+      if (size < 4) failIn(path, `file is ${size} bytes, too short to be a PyTorch checkpoint`);
+      head = readExactly(fd, 4, 0, path, 'the magic number');
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -217,7 +215,7 @@ export class PytorchCheckpoint {
     } else {
       closeSync(fd);
       const hex = [...head].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-      fail(path, `not a PyTorch checkpoint: it starts with bytes ${hex}, neither a zip archive ("PK\\x03\\x04") nor a legacy torch.save pickle (0x80)`);
+      failIn(path, `not a PyTorch checkpoint: it starts with bytes ${hex}, neither a zip archive ("PK\\x03\\x04") nor a legacy torch.save pickle (0x80)`);
     }
     return new PytorchCheckpoint(path, opened.format, opened.tensors, opened.read, opened.close);
   }
@@ -233,13 +231,13 @@ export class PytorchCheckpoint {
 
   private tensor(name: string): TensorRef {
     const t = this.tensors.get(name);
-    if (t === undefined) fail(this.path, `has no tensor named "${name}"`);
+    if (t === undefined) failIn(this.path, `has no tensor named "${name}"`);
     return t;
   }
 
   /** A tensor's elements, row-major and contiguous, as little-endian bytes of its dtype. */
   readBytes(name: string): Buffer {
-    if (this.closed) fail(this.path, 'checkpoint was already closed');
+    if (this.closed) failIn(this.path, 'checkpoint was already closed');
     const t = this.tensor(name);
     const es = DTYPE_BYTES[t.storage.dtype];
     const numel = t.shape.reduce((a, b) => a * b, 1);
@@ -256,10 +254,6 @@ export class PytorchCheckpoint {
     if (!this.closed) this.closeFile();
     this.closed = true;
   }
-}
-
-function fail(file: string, problem: string): never {
-  throw new WeightLoadError(`${basename(file)}: ${problem} (file ${file}).`);
 }
 
 function isContiguous(shape: number[], stride: number[]): boolean {
@@ -316,17 +310,17 @@ function validateTensors(path: string, tensors: Map<string, TensorRef>): Map<str
     const seen = roots.get(s.rootKey);
     if (seen === undefined) roots.set(s.rootKey, s);
     else if (seen.dtype !== s.dtype || seen.rootNumel !== s.rootNumel) {
-      fail(path, `storage "${s.rootKey}" is declared as ${seen.rootNumel} × ${seen.dtype} and as ${s.rootNumel} × ${s.dtype}`);
+      failIn(path, `storage "${s.rootKey}" is declared as ${seen.rootNumel} × ${seen.dtype} and as ${s.rootNumel} × ${s.dtype}`);
     }
     const numel = t.shape.reduce((a, b) => a * b, 1);
     if (numel === 0) continue;
     const last = t.storageOffset + maxIndex(t.shape, t.stride);
     if (last >= s.numel) {
-      fail(path, `tensor "${name}" of shape [${t.shape.join(', ')}] (offset ${t.storageOffset}, stride [${t.stride.join(', ')}]) reaches element ${last} of a ${s.numel}-element storage`);
+      failIn(path, `tensor "${name}" of shape [${t.shape.join(', ')}] (offset ${t.storageOffset}, stride [${t.stride.join(', ')}]) reaches element ${last} of a ${s.numel}-element storage`);
     }
     if (!isContiguous(t.shape, t.stride) && numel > s.numel) {
       // Overlapping strides (an expanded view) would make the tensor larger than the bytes in the file.
-      fail(path, `tensor "${name}" has overlapping strides [${t.stride.join(', ')}] (${numel} elements from a ${s.numel}-element storage); save tensor.contiguous() instead`);
+      failIn(path, `tensor "${name}" has overlapping strides [${t.stride.join(', ')}] (${numel} elements from a ${s.numel}-element storage); save tensor.contiguous() instead`);
     }
   }
   return roots;
@@ -338,7 +332,7 @@ function openZip(path: string): Opened {
     const pickles = [...zip.entries.keys()].filter((n) => n === 'data.pkl' || n.endsWith('/data.pkl'));
     const top = pickles.filter((n) => n.split('/').length <= 2);
     if (top.length !== 1) {
-      fail(path, top.length === 0
+      failIn(path, top.length === 0
         ? 'the zip archive has no <archive>/data.pkl entry, so it is not a torch.save checkpoint'
         : `the zip archive holds several data.pkl entries (${top.join(', ')})`);
     }
@@ -346,7 +340,7 @@ function openZip(path: string): Opened {
     const byteorder = zip.entries.get(`${prefix}byteorder`);
     if (byteorder !== undefined) {
       const order = zip.readEntry(byteorder.name).toString('latin1');
-      if (order !== 'little') fail(path, `the checkpoint was saved with byteorder "${order.slice(0, 16)}"; only little-endian checkpoints are supported`);
+      if (order !== 'little') failIn(path, `the checkpoint was saved with byteorder "${order.slice(0, 16)}"; only little-endian checkpoints are supported`);
     }
     const policy: UnpicklePolicy = {
       globals: CHECKPOINT_GLOBALS,
@@ -354,16 +348,16 @@ function openZip(path: string): Opened {
     };
     const pkl = zip.readEntry(top[0]!);
     const { value, end } = unpickle(pkl, policy, `${path}:${top[0]!}`);
-    if (end !== pkl.length) fail(path, `${top[0]!} has ${pkl.length - end} bytes after the pickle's STOP`);
-    const tensors = stateDictOf(value, (p) => fail(path, p));
+    if (end !== pkl.length) failIn(path, `${top[0]!} has ${pkl.length - end} bytes after the pickle's STOP`);
+    const tensors = stateDictOf(value, (p) => failIn(path, p));
     const roots = validateTensors(path, tensors);
     for (const s of roots.values()) {
       const entryName = `${prefix}data/${s.rootKey}`;
       const entry = zip.entries.get(entryName);
-      if (entry === undefined) fail(path, `storage "${s.rootKey}" has no entry ${entryName} in the archive (truncated or corrupt)`);
+      if (entry === undefined) failIn(path, `storage "${s.rootKey}" has no entry ${entryName} in the archive (truncated or corrupt)`);
       const bytes = s.rootNumel * DTYPE_BYTES[s.dtype];
       if (entry.uncompressedSize !== bytes) {
-        fail(path, `storage entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle declares ${s.rootNumel} × ${s.dtype} = ${bytes}`);
+        failIn(path, `storage entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle declares ${s.rootNumel} × ${s.dtype} = ${bytes}`);
       }
     }
     return {
@@ -389,22 +383,22 @@ interface Opened {
 function readLegacyPickles(path: string, fd: number, size: number): { tensors: Map<string, TensorRef>; keys: PyValue; dataStart: number } {
   let length = Math.min(size, 1 << 20);
   for (;;) {
-    const head = readAt(fd, length, 0, path, 'the pickles');
+    const head = readExactly(fd, length, 0, path, 'the pickles');
     try {
       const plain: UnpicklePolicy = { globals: new Map() };
       const magic = unpickle(head, plain, path, 0);
       if (magic.value !== LEGACY_MAGIC_NUMBER) {
-        fail(path, `not a PyTorch checkpoint: the first pickle is ${describe(magic.value)}, not torch's magic number 0x${LEGACY_MAGIC_NUMBER.toString(16)}`);
+        failIn(path, `not a PyTorch checkpoint: the first pickle is ${describe(magic.value)}, not torch's magic number 0x${LEGACY_MAGIC_NUMBER.toString(16)}`);
       }
       const protocol = unpickle(head, plain, path, magic.end);
-      if (protocol.value !== LEGACY_PROTOCOL_VERSION) fail(path, `unsupported legacy protocol version ${describe(protocol.value)} (expected ${LEGACY_PROTOCOL_VERSION})`);
+      if (protocol.value !== LEGACY_PROTOCOL_VERSION) failIn(path, `unsupported legacy protocol version ${describe(protocol.value)} (expected ${LEGACY_PROTOCOL_VERSION})`);
       const sysInfo = unpickle(head, plain, path, protocol.end);
       if (!(sysInfo.value instanceof Map) || sysInfo.value.get('little_endian') !== true) {
-        fail(path, 'the checkpoint was not saved on a little-endian machine (sys_info.little_endian is not True); it is not supported');
+        failIn(path, 'the checkpoint was not saved on a little-endian machine (sys_info.little_endian is not True); it is not supported');
       }
       const policy: UnpicklePolicy = { globals: CHECKPOINT_GLOBALS, persistentLoad: (pid, f) => storageFromPid(pid, true, f) };
       const state = unpickle(head, policy, path, sysInfo.end);
-      const tensors = stateDictOf(state.value, (p) => fail(path, p));
+      const tensors = stateDictOf(state.value, (p) => failIn(path, p));
       const keys = unpickle(head, { globals: new Map() }, path, state.end);
       return { tensors, keys: keys.value, dataStart: keys.end };
     } catch (e) {
@@ -421,30 +415,30 @@ function openLegacy(path: string, fd: number, size: number): Opened {
   const { tensors, keys, dataStart } = readLegacyPickles(path, fd, size);
   const roots = validateTensors(path, tensors);
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
-    fail(path, `the storage key list is ${describe(keys)}, not a list of strings`);
+    failIn(path, `the storage key list is ${describe(keys)}, not a list of strings`);
   }
   // Storages follow in key-list order, each as an 8-byte element count and its bytes.
   const offsets = new Map<string, number>();
   let p = dataStart;
   for (const key of keys as string[]) {
     const s = roots.get(key);
-    if (s === undefined) fail(path, `storage "${key}" in the key list is not used by any tensor`);
-    if (offsets.has(key)) fail(path, `storage "${key}" appears twice in the key list`);
-    const count = readAt(fd, 8, p, path, `the size of storage "${key}"`).readBigInt64LE(0);
-    if (count !== BigInt(s.rootNumel)) fail(path, `storage "${key}" at byte ${p} holds ${count} elements, but the pickle declares ${s.rootNumel}`);
+    if (s === undefined) failIn(path, `storage "${key}" in the key list is not used by any tensor`);
+    if (offsets.has(key)) failIn(path, `storage "${key}" appears twice in the key list`);
+    const count = readExactly(fd, 8, p, path, `the size of storage "${key}"`).readBigInt64LE(0);
+    if (count !== BigInt(s.rootNumel)) failIn(path, `storage "${key}" at byte ${p} holds ${count} elements, but the pickle declares ${s.rootNumel}`);
     const bytes = s.rootNumel * DTYPE_BYTES[s.dtype];
-    if (p + 8 + bytes > size) fail(path, `storage "${key}" runs past the end of the file (needs ${bytes} bytes at byte ${p + 8} of ${size}; truncated)`);
+    if (p + 8 + bytes > size) failIn(path, `storage "${key}" runs past the end of the file (needs ${bytes} bytes at byte ${p + 8} of ${size}; truncated)`);
     offsets.set(key, p + 8);
     p += 8 + bytes;
   }
   for (const key of roots.keys()) {
-    if (!offsets.has(key)) fail(path, `storage "${key}" is used by a tensor but missing from the key list`);
+    if (!offsets.has(key)) failIn(path, `storage "${key}" is used by a tensor but missing from the key list`);
   }
-  if (p !== size) fail(path, `${size - p} unexpected bytes after the last storage`);
+  if (p !== size) failIn(path, `${size - p} unexpected bytes after the last storage`);
   return {
     format: 'pytorch-legacy',
     tensors,
-    read: (rootKey, start, length) => readAt(fd, length, offsets.get(rootKey)! + start, path, `storage "${rootKey}"`),
+    read: (rootKey, start, length) => readExactly(fd, length, offsets.get(rootKey)! + start, path, `storage "${rootKey}"`),
     close: () => closeSync(fd),
   };
 }

@@ -7,11 +7,9 @@
  * (a checkpoint re-zipped by another tool) are inflated with a bound equal to their declared size.
  * Every size and offset is checked against the file before it is used.
  */
-import { closeSync, fstatSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, fstatSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { WeightLoadError } from '../errors.js';
-import { openForReading } from './open_file.js';
+import { failIn, openForReading, readExactly } from './open_file.js';
 
 export interface ZipEntry {
   name: string;
@@ -32,26 +30,10 @@ const LOCAL_SIGNATURE = 0x04034b50;
 
 const crc32: ((data: Uint8Array) => number) | undefined = (zlib as unknown as { crc32?: (d: Uint8Array) => number }).crc32;
 
-function zipFail(file: string, problem: string): never {
-  throw new WeightLoadError(`${basename(file)}: ${problem} (file ${file}).`);
-}
-
-/** Reads exactly `length` bytes at `position`, or fails naming `what` (the file is too short). */
-export function readAt(fd: number, length: number, position: number, file: string, what: string): Buffer {
-  const buffer = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, buffer, done, length - done, position + done);
-    if (n === 0) zipFail(file, `unexpected end of file while reading ${what} (the file is truncated)`);
-    done += n;
-  }
-  return buffer;
-}
-
 /** A 64-bit little-endian size or offset, refused unless it is a safe integer. */
 function u64(buffer: Buffer, offset: number, file: string, what: string): number {
   const v = buffer.readBigUInt64LE(offset);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) zipFail(file, `${what} ${v} is not a plausible size`);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) failIn(file, `${what} ${v} is not a plausible size`);
   return Number(v);
 }
 
@@ -77,19 +59,19 @@ export class ZipReader {
 
   entry(name: string): ZipEntry {
     const entry = this.entries.get(name);
-    if (entry === undefined) zipFail(this.path, `the archive has no entry "${name}"`);
+    if (entry === undefined) failIn(this.path, `the archive has no entry "${name}"`);
     return entry;
   }
 
   private get openFd(): number {
-    if (this.fd === undefined) zipFail(this.path, 'the archive was already closed');
+    if (this.fd === undefined) failIn(this.path, 'the archive was already closed');
     return this.fd;
   }
 
   /** The whole (inflated) content of an entry, its CRC-32 checked. */
   readEntry(name: string): Buffer {
     const entry = this.entry(name);
-    const raw = readAt(this.openFd, entry.compressedSize, entry.dataOffset, this.path, `entry "${name}"`);
+    const raw = readExactly(this.openFd, entry.compressedSize, entry.dataOffset, this.path, `entry "${name}"`);
     let data: Buffer;
     if (entry.method === 0) {
       data = raw;
@@ -97,10 +79,10 @@ export class ZipReader {
       try {
         data = entry.uncompressedSize === 0 ? Buffer.alloc(0) : zlib.inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize });
       } catch (e) {
-        zipFail(this.path, `entry "${name}" does not inflate to its declared ${entry.uncompressedSize} bytes (${(e as Error).message})`);
+        failIn(this.path, `entry "${name}" does not inflate to its declared ${entry.uncompressedSize} bytes (${(e as Error).message})`);
       }
       if (data.length !== entry.uncompressedSize) {
-        zipFail(this.path, `entry "${name}" inflates to ${data.length} bytes, but the directory says ${entry.uncompressedSize}`);
+        failIn(this.path, `entry "${name}" inflates to ${data.length} bytes, but the directory says ${entry.uncompressedSize}`);
       }
     }
     this.checkCrc(entry, data);
@@ -114,10 +96,10 @@ export class ZipReader {
   readRange(name: string, start: number, length: number): Buffer {
     const entry = this.entry(name);
     if (start < 0 || length < 0 || start + length > entry.uncompressedSize) {
-      zipFail(this.path, `bytes [${start}, ${start + length}) lie outside entry "${name}" of ${entry.uncompressedSize} bytes`);
+      failIn(this.path, `bytes [${start}, ${start + length}) lie outside entry "${name}" of ${entry.uncompressedSize} bytes`);
     }
     if (entry.method !== 0) return this.readEntry(name).subarray(start, start + length);
-    const data = readAt(this.openFd, length, entry.dataOffset + start, this.path, `entry "${name}"`);
+    const data = readExactly(this.openFd, length, entry.dataOffset + start, this.path, `entry "${name}"`);
     if (start === 0 && length === entry.uncompressedSize) this.checkCrc(entry, data);
     return data;
   }
@@ -126,7 +108,7 @@ export class ZipReader {
     if (crc32 === undefined) return;
     const actual = crc32(data) >>> 0;
     if (actual !== entry.crc32) {
-      zipFail(this.path, `entry "${entry.name}" fails its CRC-32 check (0x${actual.toString(16)} != 0x${entry.crc32.toString(16)}; the file is corrupt)`);
+      failIn(this.path, `entry "${entry.name}" fails its CRC-32 check (0x${actual.toString(16)} != 0x${entry.crc32.toString(16)}; the file is corrupt)`);
     }
   }
 
@@ -137,11 +119,11 @@ export class ZipReader {
 }
 
 function readCentralDirectory(fd: number, size: number, file: string): Map<string, ZipEntry> {
-  if (size < 22) zipFail(file, `file is ${size} bytes, too short to be a zip archive`);
+  if (size < 22) failIn(file, `file is ${size} bytes, too short to be a zip archive`);
   // The end-of-central-directory record is the last 22 bytes plus a comment of up to 65535 bytes.
   const tailLength = Math.min(size, 22 + 0xffff);
   const tailStart = size - tailLength;
-  const tail = readAt(fd, tailLength, tailStart, file, 'the end of the archive');
+  const tail = readExactly(fd, tailLength, tailStart, file, 'the end of the archive');
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === EOCD_SIGNATURE && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
@@ -149,35 +131,35 @@ function readCentralDirectory(fd: number, size: number, file: string): Map<strin
       break;
     }
   }
-  if (eocd < 0) zipFail(file, 'no zip end-of-central-directory record (the archive is truncated or not a zip file)');
+  if (eocd < 0) failIn(file, 'no zip end-of-central-directory record (the archive is truncated or not a zip file)');
   let count = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
   let cdLimit = tailStart + eocd;
-  if (tail.readUInt16LE(eocd + 4) !== 0 && tail.readUInt16LE(eocd + 4) !== 0xffff) zipFail(file, 'multi-disk zip archives are not supported');
+  if (tail.readUInt16LE(eocd + 4) !== 0 && tail.readUInt16LE(eocd + 4) !== 0xffff) failIn(file, 'multi-disk zip archives are not supported');
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     const locatorAt = tailStart + eocd - 20;
-    if (locatorAt < 0) zipFail(file, 'the zip64 end-of-central-directory locator is missing');
-    const locator = readAt(fd, 20, locatorAt, file, 'the zip64 locator');
-    if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE) zipFail(file, 'the zip64 end-of-central-directory locator is missing');
+    if (locatorAt < 0) failIn(file, 'the zip64 end-of-central-directory locator is missing');
+    const locator = readExactly(fd, 20, locatorAt, file, 'the zip64 locator');
+    if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE) failIn(file, 'the zip64 end-of-central-directory locator is missing');
     const recordAt = u64(locator, 8, file, 'zip64 record offset');
-    if (recordAt + 56 > locatorAt) zipFail(file, `the zip64 end-of-central-directory record offset ${recordAt} is out of range`);
-    const record = readAt(fd, 56, recordAt, file, 'the zip64 end-of-central-directory record');
-    if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) zipFail(file, 'bad zip64 end-of-central-directory signature');
+    if (recordAt + 56 > locatorAt) failIn(file, `the zip64 end-of-central-directory record offset ${recordAt} is out of range`);
+    const record = readExactly(fd, 56, recordAt, file, 'the zip64 end-of-central-directory record');
+    if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) failIn(file, 'bad zip64 end-of-central-directory signature');
     count = u64(record, 32, file, 'zip64 entry count');
     cdSize = u64(record, 40, file, 'zip64 central directory size');
     cdOffset = u64(record, 48, file, 'zip64 central directory offset');
     cdLimit = recordAt;
   }
   if (cdOffset + cdSize > cdLimit) {
-    zipFail(file, `the central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit} (truncated or corrupt archive)`);
+    failIn(file, `the central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit} (truncated or corrupt archive)`);
   }
-  if (count * 46 > cdSize) zipFail(file, `the central directory claims ${count} entries but has only ${cdSize} bytes`);
-  const cd = readAt(fd, cdSize, cdOffset, file, 'the central directory');
+  if (count * 46 > cdSize) failIn(file, `the central directory claims ${count} entries but has only ${cdSize} bytes`);
+  const cd = readExactly(fd, cdSize, cdOffset, file, 'the central directory');
   const entries = new Map<string, ZipEntry>();
   let p = 0;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) zipFail(file, `central directory entry ${i} is malformed`);
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) failIn(file, `central directory entry ${i} is malformed`);
     const flags = cd.readUInt16LE(p + 8);
     const method = cd.readUInt16LE(p + 10);
     const crc = cd.readUInt32LE(p + 16);
@@ -188,7 +170,7 @@ function readCentralDirectory(fd: number, size: number, file: string): Map<strin
     const commentLength = cd.readUInt16LE(p + 32);
     let localOffset = cd.readUInt32LE(p + 42);
     const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > cd.length) zipFail(file, `central directory entry ${i} runs past the directory`);
+    if (end > cd.length) failIn(file, `central directory entry ${i} runs past the directory`);
     const name = cd.toString('utf8', p + 46, p + 46 + nameLength);
     // zip64 extended information: the 8-byte values present are those whose 4-byte field is saturated.
     let e = p + 46 + nameLength;
@@ -196,11 +178,11 @@ function readCentralDirectory(fd: number, size: number, file: string): Map<strin
     while (e + 4 <= extraEnd) {
       const id = cd.readUInt16LE(e);
       const len = cd.readUInt16LE(e + 2);
-      if (e + 4 + len > extraEnd) zipFail(file, `entry "${name}" has a malformed extra field`);
+      if (e + 4 + len > extraEnd) failIn(file, `entry "${name}" has a malformed extra field`);
       if (id === 0x0001) {
         let q = e + 4;
         const take = (what: string): number => {
-          if (q + 8 > e + 4 + len) zipFail(file, `entry "${name}" has a short zip64 extra field`);
+          if (q + 8 > e + 4 + len) failIn(file, `entry "${name}" has a short zip64 extra field`);
           const v = u64(cd, q, file, what);
           q += 8;
           return v;
@@ -211,21 +193,21 @@ function readCentralDirectory(fd: number, size: number, file: string): Map<strin
       }
       e += 4 + len;
     }
-    if ((flags & 1) !== 0) zipFail(file, `entry "${name}" is encrypted`);
-    if (method !== 0 && method !== 8) zipFail(file, `entry "${name}" uses compression method ${method}; only stored (0) and deflate (8) are supported`);
+    if ((flags & 1) !== 0) failIn(file, `entry "${name}" is encrypted`);
+    if (method !== 0 && method !== 8) failIn(file, `entry "${name}" uses compression method ${method}; only stored (0) and deflate (8) are supported`);
     if (method === 0 && compressedSize !== uncompressedSize) {
-      zipFail(file, `stored entry "${name}" has compressed size ${compressedSize} but uncompressed size ${uncompressedSize}`);
+      failIn(file, `stored entry "${name}" has compressed size ${compressedSize} but uncompressed size ${uncompressedSize}`);
     }
-    if (entries.has(name)) zipFail(file, `the archive holds entry "${name}" twice`);
-    if (localOffset + 30 > cdOffset) zipFail(file, `entry "${name}" has its local header at ${localOffset}, past the archive data`);
-    const local = readAt(fd, 30, localOffset, file, `the local header of "${name}"`);
-    if (local.readUInt32LE(0) !== LOCAL_SIGNATURE) zipFail(file, `entry "${name}" has a bad local header signature`);
+    if (entries.has(name)) failIn(file, `the archive holds entry "${name}" twice`);
+    if (localOffset + 30 > cdOffset) failIn(file, `entry "${name}" has its local header at ${localOffset}, past the archive data`);
+    const local = readExactly(fd, 30, localOffset, file, `the local header of "${name}"`);
+    if (local.readUInt32LE(0) !== LOCAL_SIGNATURE) failIn(file, `entry "${name}" has a bad local header signature`);
     const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    if (local.readUInt16LE(26) !== nameLength || readAt(fd, nameLength, localOffset + 30, file, 'an entry name').toString('utf8') !== name) {
-      zipFail(file, `entry "${name}": local header and central directory disagree on the name`);
+    if (local.readUInt16LE(26) !== nameLength || readExactly(fd, nameLength, localOffset + 30, file, 'an entry name').toString('utf8') !== name) {
+      failIn(file, `entry "${name}": local header and central directory disagree on the name`);
     }
     if (dataOffset + compressedSize > cdOffset) {
-      zipFail(file, `entry "${name}" data [${dataOffset}, ${dataOffset + compressedSize}) runs past the archive data (ends at ${cdOffset}; truncated or corrupt)`);
+      failIn(file, `entry "${name}" data [${dataOffset}, ${dataOffset + compressedSize}) runs past the archive data (ends at ${cdOffset}; truncated or corrupt)`);
     }
     entries.set(name, { name, method, compressedSize, uncompressedSize, crc32: crc, dataOffset });
     p = end;

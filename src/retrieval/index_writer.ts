@@ -17,10 +17,11 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { EncodedRow, Embedder } from './embedder.js';
 import { embedStream } from './encode_pipeline.js';
-import { encodeHalf } from './float16.js';
+import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
+import { encodeFloat16 } from '../io/float16.js';
 import {
   BYTES_PER_VALUE, EMBEDDING_FILES, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE,
-  passageLine, syncDir, writeFileAtomic, type EmbeddingDtype, type IndexManifest,
+  passageLine, type EmbeddingDtype, type IndexManifest,
 } from './index_format.js';
 
 export const BUILD_DIR = '.build';
@@ -182,7 +183,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       const view = new DataView(vectorBytes.buffer);
       shard.vectors.forEach((v, r) => {
         if (v.length !== dim) throw new Error(`the embedder returned a vector of ${v.length} values after vectors of ${dim}`);
-        if (settings.dtype === 'float16') vectorBytes.set(encodeHalf(v), r * dim! * 2);
+        if (settings.dtype === 'float16') vectorBytes.set(encodeFloat16(v), r * dim! * 2);
         else for (let i = 0; i < v.length; i++) view.setFloat32((r * dim! + i) * 4, v[i]!, true);
       });
       const lines: Buffer[] = [];
