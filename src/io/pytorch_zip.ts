@@ -118,9 +118,21 @@ export class ZipReader {
   }
 }
 
-function readCentralDirectory(fd: number, size: number, file: string): Map<string, ZipEntry> {
+/** Where the central directory lies and how many entries it holds. */
+interface DirectoryLocation {
+  count: number;
+  size: number;
+  offset: number;
+  /** The directory must end before this offset (its end record). */
+  limit: number;
+}
+
+/**
+ * Finds the end-of-central-directory record (the last 22 bytes plus a comment of up to 65535
+ * bytes), and the zip64 record it points to when its own fields are saturated.
+ */
+function locateDirectory(fd: number, size: number, file: string): DirectoryLocation {
   if (size < 22) failIn(file, `file is ${size} bytes, too short to be a zip archive`);
-  // The end-of-central-directory record is the last 22 bytes plus a comment of up to 65535 bytes.
   const tailLength = Math.min(size, 22 + 0xffff);
   const tailStart = size - tailLength;
   const tail = readExactly(fd, tailLength, tailStart, file, 'the end of the archive');
@@ -132,85 +144,122 @@ function readCentralDirectory(fd: number, size: number, file: string): Map<strin
     }
   }
   if (eocd < 0) failIn(file, 'no zip end-of-central-directory record (the archive is truncated or not a zip file)');
-  let count = tail.readUInt16LE(eocd + 10);
-  let cdSize = tail.readUInt32LE(eocd + 12);
-  let cdOffset = tail.readUInt32LE(eocd + 16);
-  let cdLimit = tailStart + eocd;
   if (tail.readUInt16LE(eocd + 4) !== 0 && tail.readUInt16LE(eocd + 4) !== 0xffff) failIn(file, 'multi-disk zip archives are not supported');
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    const locatorAt = tailStart + eocd - 20;
-    if (locatorAt < 0) failIn(file, 'the zip64 end-of-central-directory locator is missing');
-    const locator = readExactly(fd, 20, locatorAt, file, 'the zip64 locator');
-    if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE) failIn(file, 'the zip64 end-of-central-directory locator is missing');
-    const recordAt = u64(locator, 8, file, 'zip64 record offset');
-    if (recordAt + 56 > locatorAt) failIn(file, `the zip64 end-of-central-directory record offset ${recordAt} is out of range`);
-    const record = readExactly(fd, 56, recordAt, file, 'the zip64 end-of-central-directory record');
-    if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) failIn(file, 'bad zip64 end-of-central-directory signature');
-    count = u64(record, 32, file, 'zip64 entry count');
-    cdSize = u64(record, 40, file, 'zip64 central directory size');
-    cdOffset = u64(record, 48, file, 'zip64 central directory offset');
-    cdLimit = recordAt;
+  const classic = {
+    count: tail.readUInt16LE(eocd + 10),
+    size: tail.readUInt32LE(eocd + 12),
+    offset: tail.readUInt32LE(eocd + 16),
+    limit: tailStart + eocd,
+  };
+  if (classic.count !== 0xffff && classic.size !== 0xffffffff && classic.offset !== 0xffffffff) return classic;
+  const locatorAt = tailStart + eocd - 20;
+  if (locatorAt < 0) failIn(file, 'the zip64 end-of-central-directory locator is missing');
+  const locator = readExactly(fd, 20, locatorAt, file, 'the zip64 locator');
+  if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE) failIn(file, 'the zip64 end-of-central-directory locator is missing');
+  const recordAt = u64(locator, 8, file, 'zip64 record offset');
+  if (recordAt + 56 > locatorAt) failIn(file, `the zip64 end-of-central-directory record offset ${recordAt} is out of range`);
+  const record = readExactly(fd, 56, recordAt, file, 'the zip64 end-of-central-directory record');
+  if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) failIn(file, 'bad zip64 end-of-central-directory signature');
+  return {
+    count: u64(record, 32, file, 'zip64 entry count'),
+    size: u64(record, 40, file, 'zip64 central directory size'),
+    offset: u64(record, 48, file, 'zip64 central directory offset'),
+    limit: recordAt,
+  };
+}
+
+/** A central directory entry as recorded there; the data offset comes from its local header. */
+interface CentralEntry extends Omit<ZipEntry, 'dataOffset'> {
+  flags: number;
+  /** Bytes of the name, which the local header must repeat. */
+  nameLength: number;
+  localOffset: number;
+  /** Where the next entry of the directory starts. */
+  next: number;
+}
+
+/** Parses and checks the central directory entry `i` starting at `p`, with its zip64 extra field applied. */
+function parseCentralEntry(cd: Buffer, p: number, i: number, file: string): CentralEntry {
+  if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) failIn(file, `central directory entry ${i} is malformed`);
+  const nameLength = cd.readUInt16LE(p + 28);
+  const extraLength = cd.readUInt16LE(p + 30);
+  const next = p + 46 + nameLength + extraLength + cd.readUInt16LE(p + 32);
+  if (next > cd.length) failIn(file, `central directory entry ${i} runs past the directory`);
+  const name = cd.toString('utf8', p + 46, p + 46 + nameLength);
+  const entry: CentralEntry = {
+    name,
+    nameLength,
+    flags: cd.readUInt16LE(p + 8),
+    method: cd.readUInt16LE(p + 10),
+    crc32: cd.readUInt32LE(p + 16),
+    compressedSize: cd.readUInt32LE(p + 20),
+    uncompressedSize: cd.readUInt32LE(p + 24),
+    localOffset: cd.readUInt32LE(p + 42),
+    next,
+  };
+  // zip64 extended information: the 8-byte values present are those whose 4-byte field is saturated.
+  let e = p + 46 + nameLength;
+  const extraEnd = e + extraLength;
+  while (e + 4 <= extraEnd) {
+    const id = cd.readUInt16LE(e);
+    const len = cd.readUInt16LE(e + 2);
+    if (e + 4 + len > extraEnd) failIn(file, `entry "${name}" has a malformed extra field`);
+    if (id === 0x0001) {
+      let q = e + 4;
+      const take = (what: string): number => {
+        if (q + 8 > e + 4 + len) failIn(file, `entry "${name}" has a short zip64 extra field`);
+        const v = u64(cd, q, file, what);
+        q += 8;
+        return v;
+      };
+      if (entry.uncompressedSize === 0xffffffff) entry.uncompressedSize = take('uncompressed size');
+      if (entry.compressedSize === 0xffffffff) entry.compressedSize = take('compressed size');
+      if (entry.localOffset === 0xffffffff) entry.localOffset = take('local header offset');
+    }
+    e += 4 + len;
   }
-  if (cdOffset + cdSize > cdLimit) {
-    failIn(file, `the central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit} (truncated or corrupt archive)`);
+  if ((entry.flags & 1) !== 0) failIn(file, `entry "${name}" is encrypted`);
+  if (entry.method !== 0 && entry.method !== 8) {
+    failIn(file, `entry "${name}" uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
   }
-  if (count * 46 > cdSize) failIn(file, `the central directory claims ${count} entries but has only ${cdSize} bytes`);
-  const cd = readExactly(fd, cdSize, cdOffset, file, 'the central directory');
+  if (entry.method === 0 && entry.compressedSize !== entry.uncompressedSize) {
+    failIn(file, `stored entry "${name}" has compressed size ${entry.compressedSize} but uncompressed size ${entry.uncompressedSize}`);
+  }
+  return entry;
+}
+
+/** Checks an entry against its local header and the archive bounds; returns where its data starts. */
+function locateData(fd: number, entry: CentralEntry, dataEnd: number, file: string): number {
+  const { name, nameLength, localOffset } = entry;
+  if (localOffset + 30 > dataEnd) failIn(file, `entry "${name}" has its local header at ${localOffset}, past the archive data`);
+  const local = readExactly(fd, 30, localOffset, file, `the local header of "${name}"`);
+  if (local.readUInt32LE(0) !== LOCAL_SIGNATURE) failIn(file, `entry "${name}" has a bad local header signature`);
+  const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  if (local.readUInt16LE(26) !== nameLength || readExactly(fd, nameLength, localOffset + 30, file, 'an entry name').toString('utf8') !== name) {
+    failIn(file, `entry "${name}": local header and central directory disagree on the name`);
+  }
+  if (dataOffset + entry.compressedSize > dataEnd) {
+    failIn(file, `entry "${name}" data [${dataOffset}, ${dataOffset + entry.compressedSize}) runs past the archive data (ends at ${dataEnd}; truncated or corrupt)`);
+  }
+  return dataOffset;
+}
+
+function readCentralDirectory(fd: number, size: number, file: string): Map<string, ZipEntry> {
+  const dir = locateDirectory(fd, size, file);
+  if (dir.offset + dir.size > dir.limit) {
+    failIn(file, `the central directory [${dir.offset}, ${dir.offset + dir.size}) runs past its end record at ${dir.limit} (truncated or corrupt archive)`);
+  }
+  if (dir.count * 46 > dir.size) failIn(file, `the central directory claims ${dir.count} entries but has only ${dir.size} bytes`);
+  const cd = readExactly(fd, dir.size, dir.offset, file, 'the central directory');
   const entries = new Map<string, ZipEntry>();
   let p = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) failIn(file, `central directory entry ${i} is malformed`);
-    const flags = cd.readUInt16LE(p + 8);
-    const method = cd.readUInt16LE(p + 10);
-    const crc = cd.readUInt32LE(p + 16);
-    let compressedSize = cd.readUInt32LE(p + 20);
-    let uncompressedSize = cd.readUInt32LE(p + 24);
-    const nameLength = cd.readUInt16LE(p + 28);
-    const extraLength = cd.readUInt16LE(p + 30);
-    const commentLength = cd.readUInt16LE(p + 32);
-    let localOffset = cd.readUInt32LE(p + 42);
-    const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > cd.length) failIn(file, `central directory entry ${i} runs past the directory`);
-    const name = cd.toString('utf8', p + 46, p + 46 + nameLength);
-    // zip64 extended information: the 8-byte values present are those whose 4-byte field is saturated.
-    let e = p + 46 + nameLength;
-    const extraEnd = e + extraLength;
-    while (e + 4 <= extraEnd) {
-      const id = cd.readUInt16LE(e);
-      const len = cd.readUInt16LE(e + 2);
-      if (e + 4 + len > extraEnd) failIn(file, `entry "${name}" has a malformed extra field`);
-      if (id === 0x0001) {
-        let q = e + 4;
-        const take = (what: string): number => {
-          if (q + 8 > e + 4 + len) failIn(file, `entry "${name}" has a short zip64 extra field`);
-          const v = u64(cd, q, file, what);
-          q += 8;
-          return v;
-        };
-        if (uncompressedSize === 0xffffffff) uncompressedSize = take('uncompressed size');
-        if (compressedSize === 0xffffffff) compressedSize = take('compressed size');
-        if (localOffset === 0xffffffff) localOffset = take('local header offset');
-      }
-      e += 4 + len;
-    }
-    if ((flags & 1) !== 0) failIn(file, `entry "${name}" is encrypted`);
-    if (method !== 0 && method !== 8) failIn(file, `entry "${name}" uses compression method ${method}; only stored (0) and deflate (8) are supported`);
-    if (method === 0 && compressedSize !== uncompressedSize) {
-      failIn(file, `stored entry "${name}" has compressed size ${compressedSize} but uncompressed size ${uncompressedSize}`);
-    }
-    if (entries.has(name)) failIn(file, `the archive holds entry "${name}" twice`);
-    if (localOffset + 30 > cdOffset) failIn(file, `entry "${name}" has its local header at ${localOffset}, past the archive data`);
-    const local = readExactly(fd, 30, localOffset, file, `the local header of "${name}"`);
-    if (local.readUInt32LE(0) !== LOCAL_SIGNATURE) failIn(file, `entry "${name}" has a bad local header signature`);
-    const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    if (local.readUInt16LE(26) !== nameLength || readExactly(fd, nameLength, localOffset + 30, file, 'an entry name').toString('utf8') !== name) {
-      failIn(file, `entry "${name}": local header and central directory disagree on the name`);
-    }
-    if (dataOffset + compressedSize > cdOffset) {
-      failIn(file, `entry "${name}" data [${dataOffset}, ${dataOffset + compressedSize}) runs past the archive data (ends at ${cdOffset}; truncated or corrupt)`);
-    }
-    entries.set(name, { name, method, compressedSize, uncompressedSize, crc32: crc, dataOffset });
-    p = end;
+  for (let i = 0; i < dir.count; i++) {
+    const entry = parseCentralEntry(cd, p, i, file);
+    if (entries.has(entry.name)) failIn(file, `the archive holds entry "${entry.name}" twice`);
+    const dataOffset = locateData(fd, entry, dir.offset, file);
+    const { name, method, compressedSize, uncompressedSize } = entry;
+    entries.set(name, { name, method, compressedSize, uncompressedSize, crc32: entry.crc32, dataOffset });
+    p = entry.next;
   }
   return entries;
 }
