@@ -7,6 +7,7 @@ export { splitPretrainedOptions, type PretrainedOptions, type DownloadProgress }
 export {
   HubError,
   HubNotFoundError,
+  HubEntryNotFoundError,
   HubUnauthorizedError,
   HubOfflineError,
   HubIntegrityError,

@@ -15,7 +15,7 @@ import { InputError } from '../errors.js';
 import { RepoCache, validateRepoFile, validateRevision } from './cache.js';
 import { downloadBlob, fetchMetadata, resolveUrl, type RequestContext, type TransferOptions } from './download.js';
 import { hubCacheDir, hubDownloadTimeoutMs, hubEndpoint, hubEtagTimeoutMs, hubOffline, hubToken, type Env } from './env.js';
-import { HubError, HubNotFoundError, HubOfflineError } from './errors.js';
+import { HubEntryNotFoundError, HubError, HubNotFoundError, HubOfflineError } from './errors.js';
 import { filesOf, PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, type FileSet } from '../io/model_files.js';
 import type { PretrainedOptions } from './options.js';
 
@@ -98,11 +98,17 @@ async function resolveFile(
   try {
     meta = await fetchMetadata(resolveUrl(s.endpoint, cache.repoId, revision, file), ctx, s.headTimeoutMs);
   } catch (e) {
-    if (e instanceof HubNotFoundError && e.entryCommit !== undefined) {
-      // The repo exists but lacks the file: remember that, as huggingface_hub does.
-      cache.markAbsent(e.entryCommit, file);
-      cache.writeRef(s.revision, e.entryCommit);
-      pinned.commit ??= e.entryCommit;
+    if (e instanceof HubEntryNotFoundError) {
+      // The repo exists but lacks the file: an optional file is absent, as in huggingface_hub
+      // (transformers' missing-entries-allowed path). The absence is remembered for the commit
+      // the hub named (X-Repo-Commit) or, when a mirror dropped that header, for the commit
+      // this request was pinned to.
+      const commit = e.entryCommit ?? pinned.commit;
+      if (commit !== undefined) cache.markAbsent(commit, file);
+      if (e.entryCommit !== undefined) {
+        cache.writeRef(s.revision, e.entryCommit);
+        pinned.commit ??= e.entryCommit;
+      }
       if (optional) return undefined;
     }
     throw e;
@@ -210,7 +216,7 @@ export async function resolvePretrained(nameOrDir: string, options: ResolveOptio
     try {
       await resolveFile(s, pinned, PYTORCH_WEIGHTS, false);
     } catch (e) {
-      if (e instanceof HubNotFoundError && e.entryCommit !== undefined) {
+      if (e instanceof HubEntryNotFoundError) {
         throw new HubNotFoundError(
           `${nameOrDir} at revision "${s.revision}" has neither ${SAFETENSORS_WEIGHTS} nor ${PYTORCH_WEIGHTS}; ` +
             'tfjs-dpr reads PyTorch checkpoints only (not tf_model.h5 or flax_model.msgpack).',
