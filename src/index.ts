@@ -11,6 +11,7 @@ export { TFDPRReader, type DPRReaderInputs, type DPRReaderOutput } from './model
 export type { DPREncoderOutput } from './models/encoder_model.js';
 export type { ModelInputs, OutputOptions, IdMatrix } from './models/inputs.js';
 export { SafetensorsFile, writeSafetensors } from './io/safetensors.js';
+export { decodeFloat16, encodeFloat16, float16ToFloat32, float32ToFloat16 } from './io/float16.js';
 export * from './tokenizers/index.js';
 export * from './hub/index.js';
 export { EncoderPool, type EncoderPoolOptions } from './pool/encoder_pool.js';

@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSyn
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic_file.js';
 
 export const COMMIT_HASH = /^[0-9a-f]{40}$/;
 
@@ -53,14 +54,6 @@ export function validateRevision(revision: string): void {
 /** `models--org--name`, as huggingface_hub's repo_folder_name. */
 export function repoFolderName(repoId: string): string {
   return ['models', ...repoId.split('/')].join('--');
-}
-
-/** Writes `data` to `path` so no reader ever sees a partial file: unique temp, then rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 /** What the cache knows about one file at one commit. */
@@ -132,6 +125,7 @@ export class RepoCache {
     if (revision === commit) return;
     const ref = this.refPath(revision);
     if (existsSync(ref) && readFileSync(ref, 'utf8').trim() === commit) return;
+    mkdirSync(dirname(ref), { recursive: true });
     writeFileAtomic(ref, commit);
   }
 

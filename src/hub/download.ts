@@ -13,14 +13,15 @@
  *   the blob path never holds a partial or unverified file.
  * - One downloader per blob, across processes: an O_EXCL lock file (see `withBlobLock`).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, openSync, closeSync, writeSync, readFileSync, renameSync, rmSync, statSync, utimesSync, truncateSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { withBlobLock } from './blob_lock.js';
 import type { RepoCache } from './cache.js';
 import { hubDownloadTimeoutMs, hubEtagTimeoutMs } from './env.js';
 import {
+  HubEntryNotFoundError,
   HubError,
   HubIntegrityError,
   HubNetworkError,
@@ -115,7 +116,7 @@ export function httpError(status: number, headers: Headers, ctx: RequestContext)
   }
   if (status === 404) {
     if (code === 'EntryNotFound') {
-      return new HubNotFoundError(
+      return new HubEntryNotFoundError(
         `${ctx.file} does not exist in ${ctx.repoId} at revision "${ctx.revision}" (HTTP 404); see ${repoUrl}/tree/${ctx.revision}.`,
         status,
         headers.get('x-repo-commit') ?? undefined,
@@ -232,6 +233,38 @@ async function digestFile(path: string, algorithm: 'sha256' | 'sha1', git: boole
 class TransferInterrupted extends Error {}
 
 /**
+ * Checks the answer to a (possibly ranged) GET; returns the offset its body starts at. Throws
+ * TransferInterrupted for what a retry can fix (5xx, a refused or misplaced resume offset).
+ */
+async function checkResponse(res: Response, partial: string, start: number, ctx: RequestContext): Promise<number> {
+  if (res.status === 416) {
+    // Our partial file does not fit what the server has: start over.
+    await res.body?.cancel();
+    truncateSync(partial, 0);
+    throw new TransferInterrupted('the server refused the resume offset');
+  }
+  if (res.status >= 500) {
+    await res.body?.cancel();
+    throw new TransferInterrupted(`HTTP ${res.status}`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw httpError(res.status, res.headers, ctx);
+  }
+  if (start > 0 && res.status === 200) {
+    return 0; // the server ignored Range and sends the whole file
+  } else if (start > 0) {
+    const range = /^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '');
+    if (range === null || Number(range[1]) !== start) {
+      await res.body?.cancel();
+      truncateSync(partial, 0);
+      throw new TransferInterrupted(`the server resumed at the wrong offset (${res.headers.get('content-range')})`);
+    }
+  }
+  return start;
+}
+
+/**
  * One GET into `partial`, continuing after the bytes already there. Throws TransferInterrupted
  * when the connection breaks (the bytes received so far stay for the next attempt).
  */
@@ -267,30 +300,7 @@ async function fetchInto(
     } catch (e) {
       throw new TransferInterrupted(describe(e));
     }
-    if (res.status === 416) {
-      // Our partial file does not fit what the server has: start over.
-      await res.body?.cancel();
-      truncateSync(partial, 0);
-      throw new TransferInterrupted('the server refused the resume offset');
-    }
-    if (res.status >= 500) {
-      await res.body?.cancel();
-      throw new TransferInterrupted(`HTTP ${res.status}`);
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw httpError(res.status, res.headers, ctx);
-    }
-    if (start > 0 && res.status === 200) {
-      start = 0; // the server ignored Range and sends the whole file
-    } else if (start > 0) {
-      const range = /^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '');
-      if (range === null || Number(range[1]) !== start) {
-        await res.body?.cancel();
-        truncateSync(partial, 0);
-        throw new TransferInterrupted(`the server resumed at the wrong offset (${res.headers.get('content-range')})`);
-      }
-    }
+    start = await checkResponse(res, partial, start, ctx);
     const total = meta.size;
     const report = (done: number, finished: boolean): void =>
       options.onProgress?.({ repoId: ctx.repoId, file: ctx.file, bytesDone: done, bytesTotal: total, phase: 'download', done: finished });
@@ -381,73 +391,4 @@ export async function downloadBlob(
     options.onProgress?.({ repoId: ctx.repoId, file: ctx.file, bytesDone: size, bytesTotal: meta.size ?? size, phase: 'download', done: true });
     return blob;
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cross-process lock. Created with O_EXCL ('wx'), holding {pid, host}; the holder touches it
-// every few seconds. A lock whose holder died on this host, or that nobody touched for
-// STALE_LOCK_MS, is removed. Not Python's lock file (filelock uses flock on `<etag>.lock`, which
-// Node cannot take); a Python download racing ours still cannot corrupt the cache, because the
-// blob is only renamed into place after its hash is verified.
-
-const STALE_LOCK_MS = 30_000;
-const HEARTBEAT_MS = 5_000;
-const POLL_MS = 100;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function lockIsStale(path: string): boolean {
-  try {
-    const age = Date.now() - statSync(path).mtimeMs;
-    if (age > STALE_LOCK_MS) return true;
-    const owner = JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown; host?: unknown };
-    return owner.host === hostname() && typeof owner.pid === 'number' && !pidAlive(owner.pid);
-  } catch {
-    return false; // vanished or half-written by its creator: look again next poll
-  }
-}
-
-export async function withBlobLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  const lock = path.replace(/\.lock$/, '.tfjs-dpr.lock');
-  mkdirSync(dirname(lock), { recursive: true });
-  const id = randomBytes(8).toString('hex');
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), id }));
-      closeSync(fd);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (lockIsStale(lock)) rmSync(lock, { force: true });
-      else await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-  }
-  const heartbeat = setInterval(() => {
-    try {
-      const now = new Date();
-      utimesSync(lock, now, now);
-    } catch {
-      // the lock was judged stale and removed; the hash check still guards the blob
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
-  try {
-    return await fn();
-  } finally {
-    clearInterval(heartbeat);
-    // Remove only our own lock: if ours was judged stale, the file may now be someone else's.
-    try {
-      if ((JSON.parse(readFileSync(lock, 'utf8')) as { id?: unknown }).id === id) rmSync(lock, { force: true });
-    } catch {
-      // already gone
-    }
-  }
 }

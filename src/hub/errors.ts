@@ -41,6 +41,13 @@ export class HubNotFoundError extends HubError {
   }
 }
 
+/**
+ * The repo and revision exist but the file does not (X-Error-Code: EntryNotFound), like
+ * huggingface_hub's EntryNotFoundError. `entryCommit` is unset when a mirror or proxy dropped
+ * the X-Repo-Commit header; the file is still absent.
+ */
+export class HubEntryNotFoundError extends HubNotFoundError {}
+
 export class HubUnauthorizedError extends HubError {
   constructor(message: string, status?: number) {
     super('unauthorized', message, status);

@@ -1,11 +1,13 @@
 /**
  * Models by name: HuggingFace hub downloads into HuggingFace's own cache.
  */
-export { resolvePretrained, hubDownload, MODEL_FILES, TOKENIZER_FILES, type HubFiles, type ResolveOptions } from './resolve.js';
+export { resolvePretrained, hubDownload, type ResolveOptions } from './resolve.js';
+export { MODEL_FILES, TOKENIZER_FILES, type FileSet } from '../io/model_files.js';
 export { splitPretrainedOptions, type PretrainedOptions, type DownloadProgress } from './options.js';
 export {
   HubError,
   HubNotFoundError,
+  HubEntryNotFoundError,
   HubUnauthorizedError,
   HubOfflineError,
   HubIntegrityError,

@@ -15,28 +15,12 @@ import { InputError } from '../errors.js';
 import { RepoCache, validateRepoFile, validateRevision } from './cache.js';
 import { downloadBlob, fetchMetadata, resolveUrl, type RequestContext, type TransferOptions } from './download.js';
 import { hubCacheDir, hubDownloadTimeoutMs, hubEndpoint, hubEtagTimeoutMs, hubOffline, hubToken, type Env } from './env.js';
-import { HubError, HubNotFoundError, HubOfflineError } from './errors.js';
+import { HubEntryNotFoundError, HubError, HubNotFoundError, HubOfflineError } from './errors.js';
+import { filesOf, PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, type FileSet } from '../io/model_files.js';
 import type { PretrainedOptions } from './options.js';
 
-export const SAFETENSORS_WEIGHTS = 'model.safetensors';
-export const PYTORCH_WEIGHTS = 'pytorch_model.bin';
-
-/** The files a model needs besides its weights. */
-export const MODEL_FILES = { required: ['config.json'], optional: [] } as const satisfies HubFiles;
-
-/** The files a BERT/DPR tokenizer may have; vocab.txt is the one it cannot do without. */
-export const TOKENIZER_FILES = {
-  required: ['vocab.txt'],
-  optional: ['tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json', 'tokenizer.json'],
-} as const satisfies HubFiles;
-
-export interface HubFiles {
-  required: readonly string[];
-  optional?: readonly string[];
-}
-
 export interface ResolveOptions extends PretrainedOptions {
-  files: HubFiles;
+  files: FileSet;
   /**
    * Also fetch weights: model.safetensors when the repo has it, else pytorch_model.bin converted
    * to model.safetensors (kept beside the snapshot, see RepoCache.derivedDir).
@@ -114,11 +98,17 @@ async function resolveFile(
   try {
     meta = await fetchMetadata(resolveUrl(s.endpoint, cache.repoId, revision, file), ctx, s.headTimeoutMs);
   } catch (e) {
-    if (e instanceof HubNotFoundError && e.entryCommit !== undefined) {
-      // The repo exists but lacks the file: remember that, as huggingface_hub does.
-      cache.markAbsent(e.entryCommit, file);
-      cache.writeRef(s.revision, e.entryCommit);
-      pinned.commit ??= e.entryCommit;
+    if (e instanceof HubEntryNotFoundError) {
+      // The repo exists but lacks the file: an optional file is absent, as in huggingface_hub
+      // (transformers' missing-entries-allowed path). The absence is remembered for the commit
+      // the hub named (X-Repo-Commit) or, when a mirror dropped that header, for the commit
+      // this request was pinned to.
+      const commit = e.entryCommit ?? pinned.commit;
+      if (commit !== undefined) cache.markAbsent(commit, file);
+      if (e.entryCommit !== undefined) {
+        cache.writeRef(s.revision, e.entryCommit);
+        pinned.commit ??= e.entryCommit;
+      }
       if (optional) return undefined;
     }
     throw e;
@@ -142,7 +132,7 @@ async function resolveFile(
  * absent (transformers does the same), and a cached pytorch_model.bin stands in for an unknown
  * model.safetensors.
  */
-function fromCache(s: Settings, commit: string, files: HubFiles, weights: boolean): { missing: string[]; convert: boolean } {
+function fromCache(s: Settings, commit: string, files: FileSet, weights: boolean): { missing: string[]; convert: boolean } {
   const state = (file: string) => s.cache.lookup(commit, file).state;
   const missing: string[] = files.required.filter((f) => state(f) !== 'present');
   if (!s.offline) missing.push(...(files.optional ?? []).filter((f) => state(f) === 'unknown'));
@@ -203,7 +193,7 @@ export async function resolvePretrained(nameOrDir: string, options: ResolveOptio
     throw new InputError(`no directory at ${nameOrDir}; pass an existing model directory or a hub id like "facebook/dpr-question_encoder-single-nq-base".`);
   }
   const files = options.files;
-  for (const file of [...files.required, ...(files.optional ?? [])]) validateRepoFile(file);
+  for (const file of filesOf(files)) validateRepoFile(file);
   const s = settingsFor(nameOrDir, options);
   const weights = options.weights === true;
 
@@ -226,7 +216,7 @@ export async function resolvePretrained(nameOrDir: string, options: ResolveOptio
     try {
       await resolveFile(s, pinned, PYTORCH_WEIGHTS, false);
     } catch (e) {
-      if (e instanceof HubNotFoundError && e.entryCommit !== undefined) {
+      if (e instanceof HubEntryNotFoundError) {
         throw new HubNotFoundError(
           `${nameOrDir} at revision "${s.revision}" has neither ${SAFETENSORS_WEIGHTS} nor ${PYTORCH_WEIGHTS}; ` +
             'tfjs-dpr reads PyTorch checkpoints only (not tf_model.h5 or flax_model.msgpack).',

@@ -15,16 +15,16 @@ import { architectureOf, loadConfig, type DPRArchitecture, type DPRConfig } from
 import { ConfigError, InputError, WeightLoadError } from '../errors.js';
 import { inferArchitecture, MODEL_CLASSES } from '../models/architectures.js';
 import { openWeightSource, type SourceFormat, type SourceKind, type WeightSource } from '../models/load_weights.js';
-import { bytesToFloat32, encodeFloat16, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
+import { encodeFloat16 } from './float16.js';
+import { CONFIG_FILE, filesOf, SAFETENSORS_WEIGHTS, TOKENIZER_FILES } from './model_files.js';
+import { bytesToFloat32, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
 import { describeKeyProblems, planKeys, type KeyPlan } from './weight_keys.js';
 
 export type OutputDtype = 'float32' | 'float16';
 export type { SourceFormat, SourceKind };
 
-export const SAFETENSORS_WEIGHTS = 'model.safetensors';
-export const PYTORCH_WEIGHTS = 'pytorch_model.bin';
 /** Tokenizer files HF saves next to a DPR model; those present are copied. */
-export const TOKENIZER_FILES = ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json', 'tokenizer.json', 'added_tokens.json'];
+const TOKENIZER_FILE_NAMES = filesOf(TOKENIZER_FILES);
 
 export interface ConvertOptions {
   /** dtype of the written weights (default float32). float16 halves the file; loading widens to float32. */
@@ -73,9 +73,9 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
   srcDir = resolve(srcDir);
   outDir = resolve(outDir);
   const config = loadConfig(srcDir);
-  const configPath = join(srcDir, 'config.json');
+  const configPath = join(srcDir, CONFIG_FILE);
   const rawConfig = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-  const written = ['config.json', SAFETENSORS_WEIGHTS, ...TOKENIZER_FILES.filter((f) => existsSync(join(srcDir, f)))];
+  const written = [CONFIG_FILE, SAFETENSORS_WEIGHTS, ...TOKENIZER_FILE_NAMES.filter((f) => existsSync(join(srcDir, f)))];
   checkOutDir(outDir, written, options.overwrite ?? false);
 
   const source = openWeightSource(srcDir, from);
@@ -105,9 +105,9 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
       );
       // config.json as saved, with torch_dtype naming what the file now holds.
       rawConfig['torch_dtype'] = dtype;
-      writeFileSync(join(staging, 'config.json'), `${JSON.stringify(rawConfig, null, 2)}\n`);
-      const copied = ['config.json'];
-      for (const f of TOKENIZER_FILES) {
+      writeFileSync(join(staging, CONFIG_FILE), `${JSON.stringify(rawConfig, null, 2)}\n`);
+      const copied = [CONFIG_FILE];
+      for (const f of TOKENIZER_FILE_NAMES) {
         if (existsSync(join(srcDir, f))) {
           // Read and write rather than copyFileSync, which would also copy a read-only mode.
           writeFileSync(join(staging, f), readFileSync(join(srcDir, f)));

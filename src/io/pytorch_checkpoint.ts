@@ -11,168 +11,23 @@
  * writes for a state dict; tensor bytes are read later, one tensor at a time, straight from the file.
  */
 import { closeSync, fstatSync } from 'node:fs';
-import { basename } from 'node:path';
-import { WeightLoadError } from '../errors.js';
-import { readAt, ZipReader } from './pytorch_zip.js';
+import { ZipReader } from './pytorch_zip.js';
 import { DTYPE_BYTES, type SafetensorsDtype } from './safetensors.js';
-import { openForReading } from './open_file.js';
-import {
-  describe, PickleTruncatedError, PyGlobal, PyTuple, unpickle,
-  type GlobalHandler, type PyDict, type PyObject, type PyValue, type UnpicklePolicy,
-} from './unpickler.js';
+import { failIn, openForReading, readExactly } from './open_file.js';
+import { gather, isContiguous, maxIndex } from './strided_view.js';
+import { CHECKPOINT_GLOBALS, stateDictOf, storageFromPid, type StorageRef, type TensorRef } from './torch_pickle.js';
+import { describe, PickleTruncatedError, unpickle, type PyValue, type UnpicklePolicy } from './unpickler.js';
 
 export type CheckpointFormat = 'pytorch-zip' | 'pytorch-legacy';
-
-/** torch's typed storage classes and the dtype of their elements. */
-export const STORAGE_DTYPES: ReadonlyMap<string, SafetensorsDtype> = new Map<string, SafetensorsDtype>([
-  ['torch.DoubleStorage', 'F64'],
-  ['torch.FloatStorage', 'F32'],
-  ['torch.HalfStorage', 'F16'],
-  ['torch.BFloat16Storage', 'BF16'],
-  ['torch.LongStorage', 'I64'],
-  ['torch.IntStorage', 'I32'],
-  ['torch.ShortStorage', 'I16'],
-  ['torch.CharStorage', 'I8'],
-  ['torch.ByteStorage', 'U8'],
-  ['torch.BoolStorage', 'BOOL'],
-]);
 
 /** The legacy format's first pickle: torch.serialization.MAGIC_NUMBER. */
 export const LEGACY_MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const LEGACY_PROTOCOL_VERSION = 1001;
 
-/** A storage as a persistent id names it: `numel` elements of `dtype`, possibly a view into a root storage. */
-interface StorageRef extends PyObject {
-  readonly pyType: 'storage';
-  /** The key of the storage that owns the bytes (zip entry name / legacy key). */
-  readonly rootKey: string;
-  readonly dtype: SafetensorsDtype;
-  /** Element count of the root storage, as the persistent id declares it. */
-  readonly rootNumel: number;
-  /** Elements before this view within the root (legacy view_metadata; else 0). */
-  readonly elementOffset: number;
-  readonly numel: number;
-}
-
-/** What `_rebuild_tensor_v2` describes: a strided view into a storage. */
-interface TensorRef extends PyObject {
-  readonly pyType: 'tensor';
-  readonly storage: StorageRef;
-  readonly storageOffset: number;
-  readonly shape: number[];
-  readonly stride: number[];
-}
-
 export interface CheckpointTensorInfo {
   name: string;
   dtype: SafetensorsDtype;
   shape: number[];
-}
-
-function isStorage(v: PyValue): v is StorageRef {
-  return typeof v === 'object' && v !== null && 'pyType' in v && v.pyType === 'storage';
-}
-
-function isTensor(v: PyValue): v is TensorRef {
-  return typeof v === 'object' && v !== null && 'pyType' in v && v.pyType === 'tensor';
-}
-
-function nonNegativeInt(v: PyValue, what: string, fail: (p: string) => never): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return fail(`${what} must be a non-negative integer, got ${describe(v)}`);
-  return v;
-}
-
-function intTuple(v: PyValue, what: string, fail: (p: string) => never): number[] {
-  if (!(v instanceof PyTuple)) return fail(`${what} must be a tuple, got ${describe(v)}`);
-  if (v.length > 64) return fail(`${what} has ${v.length} dimensions`);
-  return v.items.map((x, i) => nonNegativeInt(x, `${what}[${i}]`, fail));
-}
-
-function rebuildTensor(args: PyValue[], fail: (p: string) => never, withGrad: boolean): TensorRef {
-  const expected = withGrad ? [6, 7] : [4];
-  if (!expected.includes(args.length)) fail(`expected ${expected.join(' or ')} arguments, got ${args.length}`);
-  const [storage, offset, size, stride, requiresGrad, hooks] = args;
-  if (!isStorage(storage!)) fail(`the first argument must be a storage, got ${describe(storage)}`);
-  const shape = intTuple(size!, 'size', fail);
-  const strides = intTuple(stride!, 'stride', fail);
-  if (shape.length !== strides.length) fail(`size has ${shape.length} dimensions but stride has ${strides.length}`);
-  if (withGrad) {
-    if (typeof requiresGrad !== 'boolean') fail(`requires_grad must be a bool, got ${describe(requiresGrad)}`);
-    if (!(hooks instanceof Map) || hooks.size !== 0) fail(`backward_hooks must be an empty OrderedDict, got ${describe(hooks)}`);
-  }
-  return { pyType: 'tensor', storage: storage as StorageRef, storageOffset: nonNegativeInt(offset!, 'storage_offset', fail), shape, stride: strides };
-}
-
-/** The globals a state dict written by torch.save may name, and what each does here. */
-export const CHECKPOINT_GLOBALS: ReadonlyMap<string, GlobalHandler> = new Map<string, GlobalHandler>([
-  ['collections.OrderedDict', {
-    call(args, fail) {
-      if (args.length === 0) return new Map();
-      const [items] = args;
-      if (args.length !== 1 || !Array.isArray(items)) return fail(`expected no arguments or one list of pairs, got ${args.length}`);
-      const dict: PyDict = new Map();
-      for (const pair of items) {
-        if (!(pair instanceof PyTuple) || pair.length !== 2) fail(`expected (key, value) pairs, got ${describe(pair)}`);
-        dict.set((pair as PyTuple).items[0]!, (pair as PyTuple).items[1]!);
-      }
-      return dict;
-    },
-  }],
-  ['torch._utils._rebuild_tensor_v2', { call: (args, fail) => rebuildTensor(args, fail, true) }],
-  ['torch._utils._rebuild_tensor', { call: (args, fail) => rebuildTensor(args, fail, false) }],
-  ['torch._utils._rebuild_parameter', {
-    call(args, fail) {
-      if (args.length !== 3 || !isTensor(args[0]!)) return fail(`expected (tensor, requires_grad, backward_hooks), got ${args.length} arguments`);
-      return args[0]!;
-    },
-  }],
-  ['torch._utils._rebuild_parameter_with_state', {
-    call(args, fail) {
-      if (args.length !== 4 || !isTensor(args[0]!)) return fail(`expected (tensor, requires_grad, backward_hooks, state), got ${args.length} arguments`);
-      const state = args[3]!;
-      if (!(state === null || (state instanceof Map && state.size === 0))) return fail(`parameter state ${describe(state)} is not supported`);
-      return args[0]!;
-    },
-  }],
-  // Storage classes appear only as the storage_type of a persistent id; they cannot be called.
-  ...[...STORAGE_DTYPES.keys()].map((name): [string, GlobalHandler] => [name, {}]),
-]);
-
-/** Builds the StorageRef a persistent id describes; `legacy` ids carry view_metadata. */
-function storageFromPid(pid: PyValue, legacy: boolean, fail: (p: string) => never): StorageRef {
-  const length = legacy ? 6 : 5;
-  if (!(pid instanceof PyTuple) || pid.length !== length) {
-    return fail(`persistent id ${describe(pid)} is not a ${length}-tuple ('storage', storage_type, key, location, numel${legacy ? ', view_metadata' : ''})`);
-  }
-  const [tag, type, key, location, numel, view] = pid.items;
-  if (tag !== 'storage') fail(`persistent id tag ${describe(tag)} is not "storage"`);
-  const dtype = type instanceof PyGlobal ? STORAGE_DTYPES.get(type.qualname) : undefined;
-  if (dtype === undefined) fail(`persistent id storage type ${describe(type)} is not a torch storage class`);
-  if (typeof key !== 'string' || key.length === 0 || key.length > 256) fail(`storage key ${describe(key)} is not a short string`);
-  if (typeof location !== 'string') fail(`storage location ${describe(location)} is not a string`);
-  const rootNumel = nonNegativeInt(numel!, 'storage numel', fail);
-  if (!legacy || view === null) {
-    return { pyType: 'storage', rootKey: key as string, dtype: dtype!, rootNumel, elementOffset: 0, numel: rootNumel };
-  }
-  if (!(view instanceof PyTuple) || view.length !== 3) return fail(`view_metadata ${describe(view)} is not (view_key, offset, size)`);
-  const offset = nonNegativeInt(view.items[1]!, 'view offset', fail);
-  const size = nonNegativeInt(view.items[2]!, 'view size', fail);
-  if (offset + size > rootNumel) fail(`storage view [${offset}, ${offset + size}) lies outside its ${rootNumel}-element root storage`);
-  return { pyType: 'storage', rootKey: key as string, dtype: dtype!, rootNumel, elementOffset: offset, numel: size };
-}
-
-/** The state dict of a parsed pickle: string keys to tensors, nothing else. */
-function stateDictOf(value: PyValue, fail: (p: string) => never): Map<string, TensorRef> {
-  if (!(value instanceof Map)) {
-    return fail(`the pickled object is ${describe(value)}, not a state dict (an OrderedDict of tensors); save model.state_dict(), not a model or a training checkpoint`);
-  }
-  const tensors = new Map<string, TensorRef>();
-  for (const [k, v] of value) {
-    if (typeof k !== 'string') fail(`state dict key ${describe(k)} is not a string`);
-    if (!isTensor(v)) fail(`state dict entry "${String(k)}" is ${describe(v)}, not a tensor`);
-    tensors.set(k as string, v as TensorRef);
-  }
-  return tensors;
 }
 
 /** Reads `length` bytes of a root storage starting at byte `start`. */
@@ -197,8 +52,8 @@ export class PytorchCheckpoint {
     let head: Buffer;
     try {
       size = fstatSync(fd).size;
-      if (size < 4) fail(path, `file is ${size} bytes, too short to be a PyTorch checkpoint`);
-      head = readAt(fd, 4, 0, path, 'the magic number');
+      if (size < 4) failIn(path, `file is ${size} bytes, too short to be a PyTorch checkpoint`);
+      head = readExactly(fd, 4, 0, path, 'the magic number');
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -217,7 +72,7 @@ export class PytorchCheckpoint {
     } else {
       closeSync(fd);
       const hex = [...head].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-      fail(path, `not a PyTorch checkpoint: it starts with bytes ${hex}, neither a zip archive ("PK\\x03\\x04") nor a legacy torch.save pickle (0x80)`);
+      failIn(path, `not a PyTorch checkpoint: it starts with bytes ${hex}, neither a zip archive ("PK\\x03\\x04") nor a legacy torch.save pickle (0x80)`);
     }
     return new PytorchCheckpoint(path, opened.format, opened.tensors, opened.read, opened.close);
   }
@@ -233,13 +88,13 @@ export class PytorchCheckpoint {
 
   private tensor(name: string): TensorRef {
     const t = this.tensors.get(name);
-    if (t === undefined) fail(this.path, `has no tensor named "${name}"`);
+    if (t === undefined) failIn(this.path, `has no tensor named "${name}"`);
     return t;
   }
 
   /** A tensor's elements, row-major and contiguous, as little-endian bytes of its dtype. */
   readBytes(name: string): Buffer {
-    if (this.closed) fail(this.path, 'checkpoint was already closed');
+    if (this.closed) failIn(this.path, 'checkpoint was already closed');
     const t = this.tensor(name);
     const es = DTYPE_BYTES[t.storage.dtype];
     const numel = t.shape.reduce((a, b) => a * b, 1);
@@ -258,55 +113,6 @@ export class PytorchCheckpoint {
   }
 }
 
-function fail(file: string, problem: string): never {
-  throw new WeightLoadError(`${basename(file)}: ${problem} (file ${file}).`);
-}
-
-function isContiguous(shape: number[], stride: number[]): boolean {
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && stride[d] !== expected) return false;
-    expected *= shape[d]!;
-  }
-  return true;
-}
-
-/** The largest element index a non-empty view touches, relative to its offset. */
-function maxIndex(shape: number[], stride: number[]): number {
-  let m = 0;
-  for (let d = 0; d < shape.length; d++) m += (shape[d]! - 1) * stride[d]!;
-  return m;
-}
-
-/** Copies a strided view out of `src` (which starts at the view's first element) into row-major order. */
-function gather(src: Buffer, shape: number[], stride: number[], es: number): Buffer {
-  const numel = shape.reduce((a, b) => a * b, 1);
-  const out = Buffer.allocUnsafe(numel * es);
-  const rank = shape.length;
-  const inner = shape[rank - 1]!;
-  const innerStride = stride[rank - 1]!;
-  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
-  let o = 0;
-  for (;;) {
-    let s = 0;
-    for (let d = 0; d < rank - 1; d++) s += index[d]! * stride[d]!;
-    if (innerStride === 1) {
-      src.copy(out, o, s * es, (s + inner) * es);
-      o += inner * es;
-    } else {
-      for (let i = 0; i < inner; i++, o += es) src.copy(out, o, (s + i * innerStride) * es, (s + i * innerStride + 1) * es);
-    }
-    let d = rank - 2;
-    while (d >= 0) {
-      index[d]! += 1;
-      if (index[d]! < shape[d]!) break;
-      index[d] = 0;
-      d--;
-    }
-    if (d < 0) break;
-  }
-  return out;
-}
 
 /** Checks every tensor lies inside its storage and that each storage key has one dtype and size. */
 function validateTensors(path: string, tensors: Map<string, TensorRef>): Map<string, StorageRef> {
@@ -316,17 +122,17 @@ function validateTensors(path: string, tensors: Map<string, TensorRef>): Map<str
     const seen = roots.get(s.rootKey);
     if (seen === undefined) roots.set(s.rootKey, s);
     else if (seen.dtype !== s.dtype || seen.rootNumel !== s.rootNumel) {
-      fail(path, `storage "${s.rootKey}" is declared as ${seen.rootNumel} × ${seen.dtype} and as ${s.rootNumel} × ${s.dtype}`);
+      failIn(path, `storage "${s.rootKey}" is declared as ${seen.rootNumel} × ${seen.dtype} and as ${s.rootNumel} × ${s.dtype}`);
     }
     const numel = t.shape.reduce((a, b) => a * b, 1);
     if (numel === 0) continue;
     const last = t.storageOffset + maxIndex(t.shape, t.stride);
     if (last >= s.numel) {
-      fail(path, `tensor "${name}" of shape [${t.shape.join(', ')}] (offset ${t.storageOffset}, stride [${t.stride.join(', ')}]) reaches element ${last} of a ${s.numel}-element storage`);
+      failIn(path, `tensor "${name}" of shape [${t.shape.join(', ')}] (offset ${t.storageOffset}, stride [${t.stride.join(', ')}]) reaches element ${last} of a ${s.numel}-element storage`);
     }
     if (!isContiguous(t.shape, t.stride) && numel > s.numel) {
       // Overlapping strides (an expanded view) would make the tensor larger than the bytes in the file.
-      fail(path, `tensor "${name}" has overlapping strides [${t.stride.join(', ')}] (${numel} elements from a ${s.numel}-element storage); save tensor.contiguous() instead`);
+      failIn(path, `tensor "${name}" has overlapping strides [${t.stride.join(', ')}] (${numel} elements from a ${s.numel}-element storage); save tensor.contiguous() instead`);
     }
   }
   return roots;
@@ -338,7 +144,7 @@ function openZip(path: string): Opened {
     const pickles = [...zip.entries.keys()].filter((n) => n === 'data.pkl' || n.endsWith('/data.pkl'));
     const top = pickles.filter((n) => n.split('/').length <= 2);
     if (top.length !== 1) {
-      fail(path, top.length === 0
+      failIn(path, top.length === 0
         ? 'the zip archive has no <archive>/data.pkl entry, so it is not a torch.save checkpoint'
         : `the zip archive holds several data.pkl entries (${top.join(', ')})`);
     }
@@ -346,7 +152,7 @@ function openZip(path: string): Opened {
     const byteorder = zip.entries.get(`${prefix}byteorder`);
     if (byteorder !== undefined) {
       const order = zip.readEntry(byteorder.name).toString('latin1');
-      if (order !== 'little') fail(path, `the checkpoint was saved with byteorder "${order.slice(0, 16)}"; only little-endian checkpoints are supported`);
+      if (order !== 'little') failIn(path, `the checkpoint was saved with byteorder "${order.slice(0, 16)}"; only little-endian checkpoints are supported`);
     }
     const policy: UnpicklePolicy = {
       globals: CHECKPOINT_GLOBALS,
@@ -354,16 +160,16 @@ function openZip(path: string): Opened {
     };
     const pkl = zip.readEntry(top[0]!);
     const { value, end } = unpickle(pkl, policy, `${path}:${top[0]!}`);
-    if (end !== pkl.length) fail(path, `${top[0]!} has ${pkl.length - end} bytes after the pickle's STOP`);
-    const tensors = stateDictOf(value, (p) => fail(path, p));
+    if (end !== pkl.length) failIn(path, `${top[0]!} has ${pkl.length - end} bytes after the pickle's STOP`);
+    const tensors = stateDictOf(value, (p) => failIn(path, p));
     const roots = validateTensors(path, tensors);
     for (const s of roots.values()) {
       const entryName = `${prefix}data/${s.rootKey}`;
       const entry = zip.entries.get(entryName);
-      if (entry === undefined) fail(path, `storage "${s.rootKey}" has no entry ${entryName} in the archive (truncated or corrupt)`);
+      if (entry === undefined) failIn(path, `storage "${s.rootKey}" has no entry ${entryName} in the archive (truncated or corrupt)`);
       const bytes = s.rootNumel * DTYPE_BYTES[s.dtype];
       if (entry.uncompressedSize !== bytes) {
-        fail(path, `storage entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle declares ${s.rootNumel} × ${s.dtype} = ${bytes}`);
+        failIn(path, `storage entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle declares ${s.rootNumel} × ${s.dtype} = ${bytes}`);
       }
     }
     return {
@@ -389,22 +195,22 @@ interface Opened {
 function readLegacyPickles(path: string, fd: number, size: number): { tensors: Map<string, TensorRef>; keys: PyValue; dataStart: number } {
   let length = Math.min(size, 1 << 20);
   for (;;) {
-    const head = readAt(fd, length, 0, path, 'the pickles');
+    const head = readExactly(fd, length, 0, path, 'the pickles');
     try {
       const plain: UnpicklePolicy = { globals: new Map() };
       const magic = unpickle(head, plain, path, 0);
       if (magic.value !== LEGACY_MAGIC_NUMBER) {
-        fail(path, `not a PyTorch checkpoint: the first pickle is ${describe(magic.value)}, not torch's magic number 0x${LEGACY_MAGIC_NUMBER.toString(16)}`);
+        failIn(path, `not a PyTorch checkpoint: the first pickle is ${describe(magic.value)}, not torch's magic number 0x${LEGACY_MAGIC_NUMBER.toString(16)}`);
       }
       const protocol = unpickle(head, plain, path, magic.end);
-      if (protocol.value !== LEGACY_PROTOCOL_VERSION) fail(path, `unsupported legacy protocol version ${describe(protocol.value)} (expected ${LEGACY_PROTOCOL_VERSION})`);
+      if (protocol.value !== LEGACY_PROTOCOL_VERSION) failIn(path, `unsupported legacy protocol version ${describe(protocol.value)} (expected ${LEGACY_PROTOCOL_VERSION})`);
       const sysInfo = unpickle(head, plain, path, protocol.end);
       if (!(sysInfo.value instanceof Map) || sysInfo.value.get('little_endian') !== true) {
-        fail(path, 'the checkpoint was not saved on a little-endian machine (sys_info.little_endian is not True); it is not supported');
+        failIn(path, 'the checkpoint was not saved on a little-endian machine (sys_info.little_endian is not True); it is not supported');
       }
       const policy: UnpicklePolicy = { globals: CHECKPOINT_GLOBALS, persistentLoad: (pid, f) => storageFromPid(pid, true, f) };
       const state = unpickle(head, policy, path, sysInfo.end);
-      const tensors = stateDictOf(state.value, (p) => fail(path, p));
+      const tensors = stateDictOf(state.value, (p) => failIn(path, p));
       const keys = unpickle(head, { globals: new Map() }, path, state.end);
       return { tensors, keys: keys.value, dataStart: keys.end };
     } catch (e) {
@@ -421,30 +227,30 @@ function openLegacy(path: string, fd: number, size: number): Opened {
   const { tensors, keys, dataStart } = readLegacyPickles(path, fd, size);
   const roots = validateTensors(path, tensors);
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
-    fail(path, `the storage key list is ${describe(keys)}, not a list of strings`);
+    failIn(path, `the storage key list is ${describe(keys)}, not a list of strings`);
   }
   // Storages follow in key-list order, each as an 8-byte element count and its bytes.
   const offsets = new Map<string, number>();
   let p = dataStart;
   for (const key of keys as string[]) {
     const s = roots.get(key);
-    if (s === undefined) fail(path, `storage "${key}" in the key list is not used by any tensor`);
-    if (offsets.has(key)) fail(path, `storage "${key}" appears twice in the key list`);
-    const count = readAt(fd, 8, p, path, `the size of storage "${key}"`).readBigInt64LE(0);
-    if (count !== BigInt(s.rootNumel)) fail(path, `storage "${key}" at byte ${p} holds ${count} elements, but the pickle declares ${s.rootNumel}`);
+    if (s === undefined) failIn(path, `storage "${key}" in the key list is not used by any tensor`);
+    if (offsets.has(key)) failIn(path, `storage "${key}" appears twice in the key list`);
+    const count = readExactly(fd, 8, p, path, `the size of storage "${key}"`).readBigInt64LE(0);
+    if (count !== BigInt(s.rootNumel)) failIn(path, `storage "${key}" at byte ${p} holds ${count} elements, but the pickle declares ${s.rootNumel}`);
     const bytes = s.rootNumel * DTYPE_BYTES[s.dtype];
-    if (p + 8 + bytes > size) fail(path, `storage "${key}" runs past the end of the file (needs ${bytes} bytes at byte ${p + 8} of ${size}; truncated)`);
+    if (p + 8 + bytes > size) failIn(path, `storage "${key}" runs past the end of the file (needs ${bytes} bytes at byte ${p + 8} of ${size}; truncated)`);
     offsets.set(key, p + 8);
     p += 8 + bytes;
   }
   for (const key of roots.keys()) {
-    if (!offsets.has(key)) fail(path, `storage "${key}" is used by a tensor but missing from the key list`);
+    if (!offsets.has(key)) failIn(path, `storage "${key}" is used by a tensor but missing from the key list`);
   }
-  if (p !== size) fail(path, `${size - p} unexpected bytes after the last storage`);
+  if (p !== size) failIn(path, `${size - p} unexpected bytes after the last storage`);
   return {
     format: 'pytorch-legacy',
     tensors,
-    read: (rootKey, start, length) => readAt(fd, length, offsets.get(rootKey)! + start, path, `storage "${rootKey}"`),
+    read: (rootKey, start, length) => readExactly(fd, length, offsets.get(rootKey)! + start, path, `storage "${rootKey}"`),
     close: () => closeSync(fd),
   };
 }

@@ -5,10 +5,11 @@
  * byte buffer. Every header is validated before any tensor is read: offsets must lie inside the
  * file, must not overlap, must agree with shape × dtype size, and must cover the buffer exactly.
  */
-import { closeSync, openSync, readSync, fstatSync, writeSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, fstatSync } from 'node:fs';
+import { writeAll, writeFileAtomicWith } from './atomic_file.js';
 import { WeightLoadError } from '../errors.js';
-import { openForReading } from './open_file.js';
+import { decodeFloat16 } from './float16.js';
+import { failIn, openForReading, readExactly } from './open_file.js';
 
 export type SafetensorsDtype =
   | 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -36,20 +37,16 @@ export interface SafetensorsHeader {
 /** A header larger than this is refused rather than allocated (HF's own limit is 100 MB). */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
-function fail(file: string, problem: string): never {
-  throw new WeightLoadError(`${basename(file)}: ${problem} (file ${file}).`);
-}
-
 /** Parses and validates a header. `fileSize` is the total size of the file in bytes. */
 export function parseHeader(headerBytes: Uint8Array, fileSize: number, file: string): SafetensorsHeader {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
   } catch (e) {
-    fail(file, `the safetensors header is not valid UTF-8 JSON (${(e as Error).message})`);
+    failIn(file, `the safetensors header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    fail(file, 'the safetensors header is not a JSON object');
+    failIn(file, 'the safetensors header is not a JSON object');
   }
   const dataStart = 8 + headerBytes.length;
   const dataSize = fileSize - dataStart;
@@ -57,60 +54,49 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, file: str
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, '__metadata__ is not an object');
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) failIn(file, '__metadata__ is not an object');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(file, `__metadata__.${k} is not a string`);
+        if (typeof v !== 'string') failIn(file, `__metadata__.${k} is not a string`);
       }
       metadata = raw as Record<string, string>;
       continue;
     }
-    if (typeof raw !== 'object' || raw === null) fail(file, `tensor "${name}" has no description`);
+    if (typeof raw !== 'object' || raw === null) failIn(file, `tensor "${name}" has no description`);
     const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
     if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
-      fail(file, `tensor "${name}" has unsupported dtype ${JSON.stringify(dtype)}`);
+      failIn(file, `tensor "${name}" has unsupported dtype ${JSON.stringify(dtype)}`);
     }
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      fail(file, `tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+      failIn(file, `tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
     }
     if (
       !Array.isArray(offsets) || offsets.length !== 2 ||
       !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]
     ) {
-      fail(file, `tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+      failIn(file, `tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     if (end > dataSize) {
-      fail(file, `tensor "${name}" runs past the end of the file (ends at byte ${end} of a ${dataSize}-byte buffer; the file may be truncated)`);
+      failIn(file, `tensor "${name}" runs past the end of the file (ends at byte ${end} of a ${dataSize}-byte buffer; the file may be truncated)`);
     }
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
     const expectedBytes = numel * DTYPE_BYTES[dtype as SafetensorsDtype];
     if (end - begin !== expectedBytes) {
-      fail(file, `tensor "${name}" occupies ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${dtype} needs ${expectedBytes}`);
+      failIn(file, `tensor "${name}" occupies ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${dtype} needs ${expectedBytes}`);
     }
     tensors.set(name, { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin, end });
   }
   const sorted = [...tensors.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const info of sorted) {
-    if (info.begin < cursor) fail(file, `tensor "${info.name}" overlaps the tensor before it`);
-    if (info.begin > cursor) fail(file, `the data buffer has a hole of ${info.begin - cursor} bytes before tensor "${info.name}"`);
+    if (info.begin < cursor) failIn(file, `tensor "${info.name}" overlaps the tensor before it`);
+    if (info.begin > cursor) failIn(file, `the data buffer has a hole of ${info.begin - cursor} bytes before tensor "${info.name}"`);
     cursor = info.end;
   }
   if (cursor !== dataSize) {
-    fail(file, `the data buffer has ${dataSize - cursor} bytes after the last tensor`);
+    failIn(file, `the data buffer has ${dataSize - cursor} bytes after the last tensor`);
   }
   return { tensors, metadata, dataStart };
-}
-
-function readExactly(fd: number, length: number, position: number, file: string, what: string): Buffer {
-  const buffer = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, buffer, done, length - done, position + done);
-    if (n === 0) fail(file, `unexpected end of file while reading ${what}`);
-    done += n;
-  }
-  return buffer;
 }
 
 /** A safetensors file opened for reading: the validated header, and tensors read on demand. */
@@ -125,14 +111,14 @@ export class SafetensorsFile {
     const fd = openForReading(path);
     try {
       const size = fstatSync(fd).size;
-      if (size < 8) fail(path, `file is ${size} bytes, too short to hold a safetensors header`);
+      if (size < 8) failIn(path, `file is ${size} bytes, too short to hold a safetensors header`);
       const lengthBytes = readExactly(fd, 8, 0, path, 'the header length');
       const headerLength = lengthBytes.readBigUInt64LE(0);
       if (headerLength > BigInt(MAX_HEADER_BYTES)) {
-        fail(path, `header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file?)`);
+        failIn(path, `header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file?)`);
       }
       if (headerLength > BigInt(size - 8)) {
-        fail(path, `header length ${headerLength} runs past the end of the ${size}-byte file (truncated or not a safetensors file)`);
+        failIn(path, `header length ${headerLength} runs past the end of the ${size}-byte file (truncated or not a safetensors file)`);
       }
       const headerBytes = readExactly(fd, Number(headerLength), 8, path, 'the header');
       const header = parseHeader(headerBytes, size, path);
@@ -149,13 +135,13 @@ export class SafetensorsFile {
 
   info(name: string): TensorInfo {
     const info = this.header.tensors.get(name);
-    if (info === undefined) fail(this.path, `has no tensor named "${name}"`);
+    if (info === undefined) failIn(this.path, `has no tensor named "${name}"`);
     return info;
   }
 
   /** The raw little-endian bytes of a tensor. */
   readBytes(name: string): Buffer {
-    if (this.fd === undefined) fail(this.path, 'file was already closed');
+    if (this.fd === undefined) failIn(this.path, 'file was already closed');
     const info = this.info(name);
     return readExactly(this.fd, info.end - info.begin, this.header.dataStart + info.begin, this.path, `tensor "${name}"`);
   }
@@ -178,7 +164,7 @@ export class SafetensorsFile {
         for (let i = 0; i < n; i++) {
           const v = view.getBigInt64(i * 8, true);
           if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-            fail(this.path, `tensor "${name}" holds ${v}, too large for a JavaScript number`);
+            failIn(this.path, `tensor "${name}" holds ${v}, too large for a JavaScript number`);
           }
           out[i] = Number(v);
         }
@@ -190,7 +176,7 @@ export class SafetensorsFile {
         return out;
       }
       default:
-        fail(this.path, `tensor "${name}" is ${info.dtype}, not an integer type`);
+        failIn(this.path, `tensor "${name}" is ${info.dtype}, not an integer type`);
     }
   }
 
@@ -198,60 +184,6 @@ export class SafetensorsFile {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
-}
-
-/** float16 bits to a float32 value, exactly (float16 ⊂ float32). */
-export function float16ToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-const f32Scratch = new Float32Array(1);
-const u32Scratch = new Uint32Array(f32Scratch.buffer);
-
-/** A float32 value to float16 bits with round-to-nearest-even (as numpy / torch do). */
-export function float32ToFloat16(value: number): number {
-  f32Scratch[0] = value;
-  const x = u32Scratch[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exponent = (x >>> 23) & 0xff;
-  let mantissa = x & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
-  const e = exponent - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mantissa |= 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    const rest = mantissa & ((1 << shift) - 1);
-    let result = mantissa >>> shift;
-    if (rest > half || (rest === half && (result & 1) === 1)) result += 1;
-    return sign | result;
-  }
-  const rest = mantissa & 0x1fff;
-  let result = (e << 10) | (mantissa >>> 13);
-  if (rest > 0x1000 || (rest === 0x1000 && (result & 1) === 1)) result += 1;
-  return sign | result;
-}
-
-/** float32 values → little-endian float16 bytes (round to nearest even). */
-export function encodeFloat16(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 2);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setUint16(i * 2, float32ToFloat16(values[i]!), true);
-  return out;
-}
-
-/** Little-endian float16 bytes → float32 values (exact), into `out` when given. */
-export function decodeFloat16(bytes: Uint8Array, out = new Float32Array(bytes.byteLength / 2)): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < out.length; i++) out[i] = float16ToFloat32(view.getUint16(i * 2, true));
-  return out;
 }
 
 /** Converts raw little-endian bytes of a floating dtype to float32. */
@@ -278,7 +210,7 @@ export function bytesToFloat32(bytes: Uint8Array, dtype: SafetensorsDtype, name:
       return out;
     }
     default:
-      return fail(file, `tensor "${name}" is ${dtype}, not a floating-point type`);
+      return failIn(file, `tensor "${name}" is ${dtype}, not a floating-point type`);
   }
 }
 
@@ -291,8 +223,8 @@ export interface TensorToWrite {
 }
 
 /**
- * Writes a safetensors file atomically: the bytes go to `<path>.tmp-<pid>` and are renamed into
- * place only when complete, so no reader ever sees a half-written file. Tensors are written in
+ * Writes a safetensors file atomically and durably (io/atomic_file.ts): no reader ever sees a
+ * half-written file. Tensors are written in
  * the order given; a `data` function lets a caller produce one tensor at a time (streaming).
  */
 export function writeSafetensors(path: string, tensors: TensorToWrite[], metadata: Record<string, string> = {}): void {
@@ -311,28 +243,18 @@ export function writeSafetensors(path: string, tensors: TensorToWrite[], metadat
   const headerLength = Buffer.byteLength(headerText, 'utf8');
   headerText += ' '.repeat((8 - ((8 + headerLength) % 8)) % 8);
   const headerBytes = Buffer.from(headerText, 'utf8');
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
+  writeFileAtomicWith(path, (fd) => {
     const lengthBytes = Buffer.alloc(8);
     lengthBytes.writeBigUInt64LE(BigInt(headerBytes.length));
-    writeSync(fd, lengthBytes);
-    writeSync(fd, headerBytes);
+    writeAll(fd, lengthBytes);
+    writeAll(fd, headerBytes);
     for (const t of tensors) {
       const data = typeof t.data === 'function' ? t.data() : t.data;
       const expected = t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
       if (data.byteLength !== expected) {
         throw new WeightLoadError(`tensor "${t.name}": got ${data.byteLength} bytes, shape × dtype needs ${expected}`);
       }
-      let done = 0;
-      while (done < data.byteLength) done += writeSync(fd, data, done, data.byteLength - done);
+      writeAll(fd, data);
     }
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (e) {
-    try { closeSync(fd); } catch { /* already closed */ }
-    try { unlinkSync(tmp); } catch { /* never created */ }
-    throw e;
-  }
+  });
 }

@@ -9,13 +9,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeightLoadError } from '../errors.js';
+import { PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS } from '../io/model_files.js';
 import { PytorchCheckpoint, type CheckpointFormat } from '../io/pytorch_checkpoint.js';
 import { SafetensorsFile, bytesToFloat32 } from '../io/safetensors.js';
 import { describeKeyProblems, planKeys, type SourceTensor } from '../io/weight_keys.js';
 import type { WeightSpec } from '../layers/weight_store.js';
-
-export const WEIGHTS_FILE = 'model.safetensors';
-export const PYTORCH_WEIGHTS_FILE = 'pytorch_model.bin';
 
 /** Which weights file to read: `auto` prefers model.safetensors, then pytorch_model.bin. */
 export type SourceKind = 'auto' | 'safetensors' | 'pytorch';
@@ -49,11 +47,11 @@ function pytorchSource(path: string): WeightSource {
 
 /** Opens a model directory's weights file: `model.safetensors`, else `pytorch_model.bin` (or the one `from` names). */
 export function openWeightSource(dir: string, from: SourceKind = 'auto'): WeightSource {
-  const safetensors = join(dir, WEIGHTS_FILE);
-  const pytorch = join(dir, PYTORCH_WEIGHTS_FILE);
+  const safetensors = join(dir, SAFETENSORS_WEIGHTS);
+  const pytorch = join(dir, PYTORCH_WEIGHTS);
   if (from === 'safetensors' || (from === 'auto' && existsSync(safetensors))) return safetensorsSource(safetensors);
   if (from === 'pytorch' || existsSync(pytorch)) return pytorchSource(pytorch);
-  throw new WeightLoadError(`${dir} has neither ${WEIGHTS_FILE} nor ${PYTORCH_WEIGHTS_FILE}; a model directory needs one of them next to config.json.`);
+  throw new WeightLoadError(`${dir} has neither ${SAFETENSORS_WEIGHTS} nor ${PYTORCH_WEIGHTS}; a model directory needs one of them next to config.json.`);
 }
 
 /** Reads every weight a model needs as float32 arrays, by HF name. */

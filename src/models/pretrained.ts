@@ -9,7 +9,8 @@ import { architectureOf, loadConfig, makeConfig, type DPRArchitecture, type DPRC
 import { ConfigError, DPRError } from '../errors.js';
 import { WeightStore, type WeightSpec } from '../layers/weight_store.js';
 import { loadWeightArrays } from './load_weights.js';
-import { MODEL_FILES, resolvePretrained } from '../hub/resolve.js';
+import { resolvePretrained } from '../hub/resolve.js';
+import { MODEL_FILES } from '../io/model_files.js';
 import type { PretrainedOptions } from '../hub/options.js';
 
 /** A model class as the loader and `convert` use it: its statics and its constructor. */

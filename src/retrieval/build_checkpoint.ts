@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { INDEX_FORMAT, MANIFEST_FILE, syncDir, writeFileAtomic, type EmbeddingDtype, type IndexManifest } from './index_format.js';
+import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
+import { INDEX_FORMAT, MANIFEST_FILE, type EmbeddingDtype, type IndexManifest } from './index_format.js';
 
 export const BUILD_DIR = '.build';
 const CHECKPOINT_FILE = 'checkpoint.json';

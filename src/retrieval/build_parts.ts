@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeHalf } from './float16.js';
+import { encodeFloat16 } from '../io/float16.js';
 import { BYTES_PER_VALUE, EMBEDDING_FILES, OFFSETS_FILE, PASSAGES_FILE, passageLine, type EmbeddingDtype } from './index_format.js';
 
 const PARTS = { embeddings: 'embeddings.part', passages: 'passages.part', offsets: 'offsets.part' } as const;
@@ -84,7 +84,7 @@ export class BuildParts {
     const view = new DataView(bytes.buffer);
     vectors.forEach((v, r) => {
       if (v.length !== dim) throw new Error(`the embedder returned a vector of ${v.length} values after vectors of ${dim}`);
-      if (this.dtype === 'float16') bytes.set(encodeHalf(v), r * dim * 2);
+      if (this.dtype === 'float16') bytes.set(encodeFloat16(v), r * dim * 2);
       else for (let i = 0; i < v.length; i++) view.setFloat32((r * dim + i) * 4, v[i]!, true);
     });
     return bytes;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONFIG_FILE } from '../io/model_files.js';
 import type { DPRArchitecture, DPRConfig } from '../config.js';
 import { DPRContextEncoderTokenizer, DPRQuestionEncoderTokenizer, type BertTokenizer } from '../tokenizers/index.js';
 import { createEmbedder, type EncodedRow, type Embedder } from './embedder.js';
@@ -46,7 +47,7 @@ export async function loadEncoder(modelArgument: string, accepted: readonly Enco
     model,
     architecture,
     config: info.config,
-    configSha256: createHash('sha256').update(readFileSync(join(model, 'config.json'))).digest('hex'),
+    configSha256: createHash('sha256').update(readFileSync(join(model, CONFIG_FILE))).digest('hex'),
     tokenizer,
     maxLength,
     embedder,

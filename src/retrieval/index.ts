@@ -2,7 +2,6 @@
 export { bucketByLength, type BucketOptions } from './bucketing.js';
 export { createEmbedder, InProcessEmbedder, padRows, type Embedder, type EmbedderOptions, type EncodedRow } from './embedder.js';
 export { embedChunk, embedStream, type EmbeddedChunk, type PipelineOptions } from './encode_pipeline.js';
-export { decodeHalf, encodeHalf, fromHalf, toHalf } from './float16.js';
 export {
   DenseIndex, readManifest, passageLine, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, EMBEDDING_FILES,
   type EmbeddingDtype, type IndexManifest, type StoredPassage,

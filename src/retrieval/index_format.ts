@@ -11,12 +11,12 @@
  * same corpus and model always give the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { decodeHalf } from './float16.js';
+import { decodeFloat16 } from '../io/float16.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -67,33 +67,6 @@ export function passageLine(p: { id: string | number; title?: string; text: stri
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** Writes a file so that readers see either the old content or the whole new one. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
-  syncDir(dirname(path));
-}
-
-/** fsyncs a directory so renames in it survive a crash (a no-op where directories cannot be opened). */
-export function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 function notAnIndex(dir: string, why: string): InputError {
@@ -177,7 +150,7 @@ export class DenseIndex {
     const buffer = new Uint8Array(length);
     const { bytesRead } = await this.embeddings.read(buffer, 0, length, start * dim * bytesPer);
     if (bytesRead !== length) throw notAnIndex(this.dir, `${this.manifest.files.embeddings} ended early at row ${start}.`);
-    if (dtype === 'float16') return decodeHalf(buffer);
+    if (dtype === 'float16') return decodeFloat16(buffer);
     // The file is little-endian; on a little-endian machine (all Node platforms in practice) the
     // bytes are the floats, and a DataView copy would dominate search time.
     if (LITTLE_ENDIAN) return new Float32Array(buffer.buffer, 0, rows * dim);

@@ -18,9 +18,10 @@ import { BuildParts } from './build_parts.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './defaults.js';
 import type { EncodedRow, Embedder } from './embedder.js';
 import { embedStream } from './encode_pipeline.js';
+import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
 import {
   EMBEDDING_FILES, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE,
-  passageLine, syncDir, writeFileAtomic, type EmbeddingDtype, type IndexManifest,
+  passageLine, type EmbeddingDtype, type IndexManifest,
 } from './index_format.js';
 
 export { BUILD_DIR };

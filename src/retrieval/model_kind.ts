@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { architectureOf, loadConfig, type DPRArchitecture, type DPRConfig } from '../config.js';
 import { ConfigError, InputError } from '../errors.js';
 import type { DownloadProgress } from '../hub/options.js';
-import { looksLikePath, resolvePretrained, TOKENIZER_FILES } from '../hub/resolve.js';
+import { looksLikePath, resolvePretrained } from '../hub/resolve.js';
+import { CONFIG_FILE, MODEL_FILES, PYTORCH_WEIGHTS, SAFETENSORS_WEIGHTS, TOKENIZER_FILES } from '../io/model_files.js';
 
 const WHAT: Record<DPRArchitecture, string> = {
   DPRQuestionEncoder: 'a question encoder (DPRQuestionEncoder)',
@@ -42,19 +43,19 @@ export function inspectModel(model: string, accepted: readonly DPRArchitecture[]
   if (!statSync(model).isDirectory()) {
     throw new InputError(`${option} ${model} is a file; give the model's directory (holding config.json, vocab.txt and model.safetensors).`);
   }
-  for (const file of ['config.json', 'vocab.txt']) {
+  for (const file of [CONFIG_FILE, ...TOKENIZER_FILES.required]) {
     if (!existsSync(join(model, file))) {
       throw new InputError(`${option} ${model} has no ${file}; a DPR model directory needs config.json, vocab.txt and model.safetensors (or pytorch_model.bin).`);
     }
   }
-  if (!existsSync(join(model, 'model.safetensors')) && !existsSync(join(model, 'pytorch_model.bin'))) {
+  if (!existsSync(join(model, SAFETENSORS_WEIGHTS)) && !existsSync(join(model, PYTORCH_WEIGHTS))) {
     throw new InputError(`${option} ${model} has no weights; a DPR model directory needs model.safetensors or pytorch_model.bin beside config.json.`);
   }
   const config = loadConfig(model);
   const architecture = architectureOf(config);
   if (architecture === undefined) {
     throw new ConfigError(
-      `${join(model, 'config.json')} names no DPR architecture (its "architectures" is ${JSON.stringify(config.architectures ?? null)}); ` +
+      `${join(model, CONFIG_FILE)} names no DPR architecture (its "architectures" is ${JSON.stringify(config.architectures ?? null)}); ` +
         `expected ${accepted.map((a) => WHAT[a]).join(' or ')}.`,
     );
   }
@@ -73,7 +74,7 @@ export async function resolveModel(model: string, accepted: readonly DPRArchitec
   const dir = existsSync(model) || looksLikePath(model)
     ? model
     : await resolvePretrained(model, {
-        files: { required: ['config.json', ...TOKENIZER_FILES.required], optional: TOKENIZER_FILES.optional },
+        files: { required: [...MODEL_FILES.required, ...TOKENIZER_FILES.required], optional: TOKENIZER_FILES.optional },
         weights: true,
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
       });

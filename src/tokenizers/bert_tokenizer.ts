@@ -11,7 +11,8 @@ import { InputError, TokenizerError } from '../errors.js';
 import { BasicTokenizer, alignText, codePointsToString, type AlignedChars } from './basic_tokenizer.js';
 import { LARGE_INTEGER, readTokenizerDir } from './tokenizer_files.js';
 import { splitPretrainedOptions, type PretrainedOptions } from '../hub/options.js';
-import { TOKENIZER_FILES as HUB_TOKENIZER_FILES, resolvePretrained } from '../hub/resolve.js';
+import { resolvePretrained } from '../hub/resolve.js';
+import { TOKENIZER_FILES } from '../io/model_files.js';
 import type {
   BatchEncoding,
   BertTokenizerOptions,
@@ -197,7 +198,7 @@ export class BertTokenizer {
     allOptions: BertTokenizerOptions & PretrainedOptions = {},
   ): Promise<T> {
     const { hub, rest: options } = splitPretrainedOptions(allOptions);
-    const dir = await resolvePretrained(nameOrDir, { ...hub, files: HUB_TOKENIZER_FILES });
+    const dir = await resolvePretrained(nameOrDir, { ...hub, files: TOKENIZER_FILES });
     const files = await readTokenizerDir(dir);
     return new this(files.vocab, { ...files.options, ...options });
   }

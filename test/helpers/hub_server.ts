@@ -46,6 +46,8 @@ export interface Faults {
   stall?: { file: string; bytes: number; times: number };
   /** Send `file` with one byte flipped, `times` times. */
   corrupt?: { file: string; times: number };
+  /** Answer a missing file's 404 EntryNotFound without X-Repo-Commit, as some mirrors and proxies do. */
+  dropEntryCommit?: boolean;
 }
 
 export interface HubServer {
@@ -209,7 +211,9 @@ export async function startHubServer(
     }
     const data = files.get(file);
     if (data === undefined) {
-      return void res.writeHead(404, { 'x-error-code': 'EntryNotFound', 'x-repo-commit': commit }).end('Entry not found');
+      const headers: Record<string, string> = { 'x-error-code': 'EntryNotFound' };
+      if (faults.dropEntryCommit !== true) headers['x-repo-commit'] = commit;
+      return void res.writeHead(404, headers).end('Entry not found');
     }
     if (data.lfs) {
       return void res

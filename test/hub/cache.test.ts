@@ -7,7 +7,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSy
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RepoCache, repoFolderName, validateRepoId } from '../../src/hub/cache.js';
-import { normalizeEtag, withBlobLock } from '../../src/hub/download.js';
+import { withBlobLock } from '../../src/hub/blob_lock.js';
+import { normalizeEtag } from '../../src/hub/download.js';
 import { envFlag, hfHome, hubCacheDir, hubDownloadTimeoutMs, hubEndpoint, hubEtagTimeoutMs, hubOffline, hubToken } from '../../src/hub/env.js';
 import { InputError } from '../../src/errors.js';
 

@@ -8,7 +8,8 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SafetensorsFile } from '../../src/io/safetensors.js';
-import { MODEL_FILES, resolvePretrained, type ResolveOptions } from '../../src/hub/resolve.js';
+import { MODEL_FILES } from '../../src/io/model_files.js';
+import { resolvePretrained, type ResolveOptions } from '../../src/hub/resolve.js';
 import type { DownloadProgress } from '../../src/hub/options.js';
 import { expectAllClose } from '../helpers/all_close.js';
 import { startHubServer, type HubServer } from '../helpers/hub_server.js';

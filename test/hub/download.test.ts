@@ -10,8 +10,9 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { HubError, HubIntegrityError, HubNetworkError, HubNotFoundError, HubOfflineError, HubUnauthorizedError } from '../../src/hub/errors.js';
-import { MODEL_FILES, TOKENIZER_FILES, hubDownload, resolvePretrained, type ResolveOptions } from '../../src/hub/resolve.js';
+import { HubEntryNotFoundError, HubError, HubIntegrityError, HubNetworkError, HubNotFoundError, HubOfflineError, HubUnauthorizedError } from '../../src/hub/errors.js';
+import { MODEL_FILES, TOKENIZER_FILES } from '../../src/io/model_files.js';
+import { hubDownload, resolvePretrained, type ResolveOptions } from '../../src/hub/resolve.js';
 import type { DownloadProgress } from '../../src/hub/options.js';
 import { DPRError, InputError } from '../../src/errors.js';
 import { startHubServer, type HubServer } from '../helpers/hub_server.js';
@@ -30,6 +31,7 @@ beforeEach(() => {
   delete server.faults.cut;
   delete server.faults.corrupt;
   delete server.faults.stall;
+  delete server.faults.dropEntryCommit;
 });
 
 const QE = 'test-org/question_encoder';
@@ -322,6 +324,24 @@ test('404: unknown repo, unknown revision, missing required file', async () => {
   // The absence is recorded as huggingface_hub does.
   assert.ok(existsSync(join(repoRoot(cacheDir), '.no_exist', server.commitOf(QE), 'merges.txt')));
   assert.ok(!existsSync(repoRoot(cacheDir, 'test-org/no-such-model') + '/snapshots'));
+});
+
+test('a 404 EntryNotFound without X-Repo-Commit (a mirror dropped it): optional files are absent, required ones fail', async () => {
+  server.faults.dropEntryCommit = true;
+  const cacheDir = freshCache();
+  const dir = await resolvePretrained(QE, opts(cacheDir));
+  const commit = server.commitOf(QE);
+  assert.equal(dir, join(repoRoot(cacheDir), 'snapshots', commit));
+  // Asked at the commit config.json pinned, so the absence is known for that commit.
+  for (const absent of ['tokenizer.json', 'added_tokens.json']) {
+    assert.ok(existsSync(join(repoRoot(cacheDir), '.no_exist', commit, absent)), `.no_exist marker for ${absent}`);
+  }
+  const again = await requestsDuring(() => resolvePretrained(QE, opts(cacheDir)));
+  assert.deepEqual(again.requests, [], 'the second call is served from the cache');
+  await assert.rejects(
+    resolvePretrained(QE, opts(freshCache(), { files: { required: ['config.json', 'merges.txt'] } })),
+    (e: unknown) => e instanceof HubEntryNotFoundError && e.entryCommit === undefined && /merges\.txt does not exist in test-org\/question_encoder/.test(e.message),
+  );
 });
 
 test('401/403: private and gated repos say a token is needed and how to give it; the token is used but not sent to the CDN', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WeightLoadError } from '../../src/errors.js';
-import { CHECKPOINT_GLOBALS } from '../../src/io/pytorch_checkpoint.js';
+import { CHECKPOINT_GLOBALS } from '../../src/io/torch_pickle.js';
 import { PickleTruncatedError, PyGlobal, PyTuple, unpickle, type GlobalHandler, type PyValue, type UnpicklePolicy } from '../../src/io/unpickler.js';
 import { global, pickle, reduce, tuple } from './torch_fixture.js';
 

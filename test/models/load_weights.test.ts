@@ -7,7 +7,8 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, TFDPRContextEncoder, TFDPRQuestionEncoder, WeightLoadError, setBackend } from '../../src/index.js';
-import { SafetensorsFile, float32ToFloat16, writeSafetensors, type TensorToWrite } from '../../src/io/safetensors.js';
+import { float32ToFloat16 } from '../../src/io/float16.js';
+import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../../src/io/safetensors.js';
 import { referencePath } from '../helpers/reference.js';
 
 function copyModel(mutate: (tensors: TensorToWrite[]) => TensorToWrite[]): string {

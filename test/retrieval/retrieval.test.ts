@@ -13,7 +13,7 @@ import { parseArgs, type CommandSpec } from '../../src/cli/args.js';
 import { readJsonl } from '../../src/cli/jsonl.js';
 import { InputError } from '../../src/errors.js';
 import {
-  DenseIndex, bucketByLength, buildIndex, decodeHalf, encodeHalf, fromHalf, memorySource, searchVectors, toHalf, TopK,
+  DenseIndex, bucketByLength, buildIndex, memorySource, searchVectors, TopK,
   type Embedder, type EncodedRow, type PassageInput,
 } from '../../src/retrieval/index.js';
 
@@ -44,21 +44,6 @@ describe('bucketByLength', () => {
         for (let i = 1; i < flat.length; i++) assert.ok(flat[i - 1]! <= flat[i]!);
       }),
     );
-  });
-});
-
-describe('float16', () => {
-  test('known bit patterns and round trip', () => {
-    assert.equal(toHalf(1), 0x3c00);
-    assert.equal(toHalf(-2), 0xc000);
-    assert.equal(toHalf(65504), 0x7bff);
-    assert.equal(toHalf(1e6), 0x7c00);
-    assert.equal(toHalf(2 ** -24), 0x0001);
-    assert.equal(toHalf(1 + 2 ** -11), 0x3c00); // tie rounds to even
-    assert.equal(toHalf(1 + 3 * 2 ** -11), 0x3c02);
-    assert.equal(fromHalf(0x3555), 0.333251953125);
-    const values = new Float32Array([0, -0.5, 3.140625, 1234, -6e-5]);
-    assert.deepEqual(Array.from(decodeHalf(encodeHalf(values))), [0, -0.5, 3.140625, 1234, fromHalf(toHalf(-6e-5))]);
   });
 });
 
