@@ -143,8 +143,6 @@ export function nativeKernelStatus(): NativeKernelStatus {
 
 // ---- the names from when only the matMul was native (they always covered GELU and LayerNorm too) ----
 
-/** @deprecated Use NativeKernelOptions. */
-export type FastMatMulOptions = NativeKernelOptions;
 /** @deprecated Use NativeKernelStatus. */
 export type FastMatMulStatus = NativeKernelStatus;
 /** @deprecated Use registerNativeKernels(): the same function. */
