@@ -1,6 +1,6 @@
 /**
  * matMul throughput on BERT-base's shapes (batch 32 × 128 tokens): tfjs-backend-wasm's own
- * kernel against the optional native one (src/kernels/fast_matmul.ts), 1 and 2 threads, both
+ * kernel against the optional native one (src/kernels/native_matmul.ts), 1 and 2 threads, both
  * called through tfjs on the wasm backend, so the glue is in the numbers. With --e2e, also a
  * random-weights BERT-base DPR context encoder end to end, and where its time goes per kernel.
  *
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { makeConfig } from '../src/config.js';
-import { registerFastMatMul, unregisterFastMatMul, fastMatMulStatus } from '../src/kernels/fast_matmul.js';
+import { registerNativeKernels, unregisterNativeKernels, nativeKernelStatus } from '../src/kernels/native_kernels.js';
 import { TFDPRContextEncoder } from '../src/models/context_encoder.js';
 import { randomWeightArrays, seededRandom } from '../src/models/random_weights.js';
 
@@ -94,9 +94,9 @@ const variants: Variant[] = args['e2e-only']
   ];
 
 async function use(v: Variant): Promise<void> {
-  unregisterFastMatMul();
-  if (v.threads !== null && !(await registerFastMatMul({ threads: v.threads, backends: ['wasm'] }))) {
-    throw new Error(`native matMul unavailable: ${fastMatMulStatus().reason}`);
+  unregisterNativeKernels();
+  if (v.threads !== null && !(await registerNativeKernels({ threads: v.threads, backends: ['wasm'] }))) {
+    throw new Error(`native matMul unavailable: ${nativeKernelStatus().reason}`);
   }
 }
 
@@ -176,6 +176,6 @@ async function e2e(): Promise<void> {
 await tf.setBackend('wasm');
 console.log(`tfjs ${tf.version_core}, backend wasm (SIMD ${String(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))}, single-threaded)`);
 await use(variants[variants.length - 1]!);
-console.log(`native kernel: ${JSON.stringify(fastMatMulStatus())}\n`);
+console.log(`native kernel: ${JSON.stringify(nativeKernelStatus())}\n`);
 if (!args['e2e-only']) await gemmTable();
 if (args.e2e || args['e2e-only']) await e2e();

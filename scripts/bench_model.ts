@@ -10,7 +10,7 @@ import { makeConfig } from '../src/config.js';
 import { TFDPRContextEncoder } from '../src/models/context_encoder.js';
 import { TFDPRQuestionEncoder } from '../src/models/question_encoder.js';
 import { randomWeightArrays } from '../src/models/random_weights.js';
-import { FAST_MATMUL_ENV_VAR, fastMatMulStatus, registerFastMatMul, unregisterFastMatMul } from '../src/kernels/fast_matmul.js';
+import { NATIVE_KERNELS_ENV_VAR, nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../src/kernels/native_kernels.js';
 import { EncoderPool } from '../src/pool/encoder_pool.js';
 
 export const BERT_BASE = makeConfig({});
@@ -45,10 +45,10 @@ export type MatMulChoice = 'tfjs' | 'native';
  * undefined when 'native' was asked for but the addon is not built here.
  */
 async function chooseMatMul(matmul: MatMulChoice, threads?: number): Promise<string | undefined> {
-  unregisterFastMatMul();
+  unregisterNativeKernels();
   if (matmul === 'tfjs') return 'tfjs';
-  if (!(await registerFastMatMul(threads !== undefined ? { threads } : {}))) return undefined;
-  const status = fastMatMulStatus();
+  if (!(await registerNativeKernels(threads !== undefined ? { threads } : {}))) return undefined;
+  const status = nativeKernelStatus();
   return `native-${status.isa}`;
 }
 
@@ -85,11 +85,11 @@ export async function benchPassages(options: ModelBenchOptions): Promise<BenchRo
     model.dispose();
   } else {
     // Workers read the switch from their environment when they start.
-    const saved = process.env[FAST_MATMUL_ENV_VAR];
-    if (options.matmul === 'tfjs') process.env[FAST_MATMUL_ENV_VAR] = '0';
+    const saved = process.env[NATIVE_KERNELS_ENV_VAR];
+    if (options.matmul === 'tfjs') process.env[NATIVE_KERNELS_ENV_VAR] = '0';
     const pool = await EncoderPool.create({ kind: 'context', source: { config: BERT_BASE, weights }, workers, backend }).finally(() => {
-      if (saved === undefined) delete process.env[FAST_MATMUL_ENV_VAR];
-      else process.env[FAST_MATMUL_ENV_VAR] = saved;
+      if (saved === undefined) delete process.env[NATIVE_KERNELS_ENV_VAR];
+      else process.env[NATIVE_KERNELS_ENV_VAR] = saved;
     });
     try {
       ms = await bestTime(async () => void (await pool.encode({ input_ids: small })), async () => void (await pool.encode({ input_ids: ids })), 2, options.budgetMs ?? 60_000);

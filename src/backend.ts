@@ -1,15 +1,15 @@
 /**
  * Backend selection. Order of preference: `tensorflow` (when the optional @tensorflow/tfjs-node
  * is installed), then `wasm`, then `cpu`. `setBackend(name)` or the TFJS_DPR_BACKEND environment
- * variable chooses explicitly. On `wasm` and `cpu` the matMul kernels are routed through the
- * optional native GEMM (packages/dpr-gemm) when it was built at install; TFJS_DPR_FAST_MATMUL=0
- * turns that off (see src/kernels/fast_matmul.ts).
+ * variable chooses explicitly. On `wasm` and `cpu` the matMul, GELU and LayerNorm kernels are the
+ * optional native ones (packages/dpr-native-kernels) when they were built at install;
+ * TFJS_DPR_NATIVE_KERNELS=0 turns them off (see src/kernels/native_kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { ConfigError } from './errors.js';
-import { registerFastMatMul } from './kernels/fast_matmul.js';
+import { registerNativeKernels } from './kernels/native_kernels.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_ENV_VAR = 'TFJS_DPR_BACKEND';
@@ -40,9 +40,9 @@ function parseBackendName(name: string, source: string): BackendName {
 
 let chosen: Promise<BackendName> | undefined;
 
-/** Routes the wasm and cpu backends' matMuls through the native GEMM when it is available. */
-async function withFastMatMul(backend: BackendName): Promise<BackendName> {
-  if (backend === 'wasm' || backend === 'cpu') await registerFastMatMul();
+/** Gives the wasm and cpu backends the native kernels when they are available. */
+async function withNativeKernels(backend: BackendName): Promise<BackendName> {
+  if (backend === 'wasm' || backend === 'cpu') await registerNativeKernels();
   return backend;
 }
 
@@ -63,11 +63,11 @@ export async function setBackend(name?: BackendName | string): Promise<BackendNa
       if (!(await tf.setBackend(backend))) {
         throw new ConfigError(`backend "${backend}" failed to initialise.`);
       }
-      return withFastMatMul(backend);
+      return withNativeKernels(backend);
     }
     const candidates: BackendName[] = (await tryLoadTfjsNode()) ? ['tensorflow', 'wasm', 'cpu'] : ['wasm', 'cpu'];
     for (const backend of candidates) {
-      if (await tf.setBackend(backend)) return withFastMatMul(backend);
+      if (await tf.setBackend(backend)) return withNativeKernels(backend);
     }
     throw new ConfigError('no TensorFlow.js backend could be initialised (tried ' + candidates.join(', ') + ').');
   })();

@@ -18,4 +18,15 @@ export { EncoderPool, type EncoderPoolOptions } from './pool/encoder_pool.js';
 export { convertCheckpoint, type ConvertOptions, type ConvertReport } from './io/convert.js';
 export { PytorchCheckpoint } from './io/pytorch_checkpoint.js';
 export * from './retrieval/index.js';
-export { registerFastMatMul, unregisterFastMatMul, fastMatMulStatus, type FastMatMulStatus } from './kernels/fast_matmul.js';
+export {
+  registerNativeKernels,
+  unregisterNativeKernels,
+  nativeKernelStatus,
+  type NativeKernelOptions,
+  type NativeKernelStatus,
+  // Deprecated aliases of the three above (the kernels were always more than a matMul).
+  registerFastMatMul,
+  unregisterFastMatMul,
+  fastMatMulStatus,
+  type FastMatMulStatus,
+} from './kernels/native_kernels.js';

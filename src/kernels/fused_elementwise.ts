@@ -4,11 +4,11 @@
  * After the native matMul, BERT's time goes to element-wise ops that tfjs-backend-wasm runs one
  * scalar op at a time: GELU is Mul, Erf, Add, Mul, Mul over the [B·T, 3072] intermediate;
  * LayerNorm(dense + residual) is Add, Mean, Sub, Square, Mean, Add, Rsqrt, Mul, Mul, Add. The
- * optional addon (packages/dpr-gemm) does each in one vectorized pass (AVX-512 / AVX2+FMA), rows
+ * optional addon (packages/dpr-native-kernels) does each in one vectorized pass (AVX-512 / AVX2+FMA), rows
  * split over the GEMM's threads. They are registered as two custom tfjs kernels, `DprGelu` and
  * `DprAddLayerNorm`, reading and writing tensors where the backend keeps them, like
- * fast_matmul.ts does; registerFastMatMul() registers them too, so the one switch
- * (TFJS_DPR_FAST_MATMUL=0, unregisterFastMatMul()) covers both.
+ * native_matmul.ts does; registerNativeKernels() (native_kernels.ts) registers them with the
+ * matMul, so the one switch (TFJS_DPR_NATIVE_KERNELS=0, unregisterNativeKernels()) covers both.
  *
  * The layers call gelu() and addLayerNorm() below: the native kernel when it is registered for
  * the active backend and the input is float32, else the same formula composed from tfjs ops.
@@ -24,7 +24,7 @@ import type { CpuBackendLike, WasmBackendLike } from './backend_access.js';
 export const GELU_KERNEL = 'DprGelu';
 export const ADD_LAYER_NORM_KERNEL = 'DprAddLayerNorm';
 
-/** The element-wise part of the addon (packages/dpr-gemm/index.d.ts). */
+/** The element-wise part of the addon (packages/dpr-native-kernels/index.d.ts). */
 export interface ElementwiseAddon {
   unary(op: number, x: Float32Array, y: Float32Array, n: number, threads: number): void;
   addLayerNorm(
@@ -106,7 +106,6 @@ export function addLayerNorm<T extends tf.Tensor>(x: T, residual: T | null, gamm
 
 // ---- kernels ----
 
-
 /** A float32 output of `shape` and views of it and of `inputs`, wherever the backend keeps them. */
 function access(backendName: BackendName, backend: unknown, shape: number[], inputs: tf.TensorInfo[]): { out: tf.TensorInfo; y: Float32Array; views: Float32Array[] } {
   if (backendName === 'wasm') {
@@ -159,7 +158,7 @@ function addLayerNormKernel(addon: ElementwiseAddon, backendName: BackendName, t
 }
 
 /**
- * Registers DprGelu and DprAddLayerNorm on the given backends (called by registerFastMatMul with
+ * Registers DprGelu and DprAddLayerNorm on the given backends (called by registerNativeKernels with
  * the addon it loaded and its thread count, read at each call). A no-op for kernels already
  * registered.
  */

@@ -12,7 +12,7 @@ import { ConfigError, DPRError, InputError, WeightLoadError } from '../errors.js
 import type { PretrainedOptions } from '../hub/options.js';
 import { resolvePretrained } from '../hub/resolve.js';
 import { MODEL_FILES } from '../io/model_files.js';
-import { GEMM_THREADS_ENV_VAR } from '../kernels/fast_matmul.js';
+import { GEMM_THREADS_ENV_VAR } from '../kernels/native_kernels.js';
 import { checkInputs, type ModelInputs } from '../models/inputs.js';
 import type { EncodeRequest, EncoderKind, ModelSource, WorkerInit, WorkerMessage } from './protocol.js';
 

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setBackend } from '../backend.js';
-import { kernelLabel } from '../kernels/fast_matmul.js';
+import { kernelLabel } from '../kernels/native_kernels.js';
 import { TFDPRContextEncoder } from '../models/context_encoder.js';
 import { TFDPRQuestionEncoder } from '../models/question_encoder.js';
 import type { DPREncoderModel } from '../models/encoder_model.js';

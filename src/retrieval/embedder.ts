@@ -11,7 +11,7 @@ import { TFDPRContextEncoder } from '../models/context_encoder.js';
 import type { DPREncoderModel } from '../models/encoder_model.js';
 import { TFDPRQuestionEncoder } from '../models/question_encoder.js';
 import { EncoderPool } from '../pool/encoder_pool.js';
-import { kernelLabel } from '../kernels/fast_matmul.js';
+import { kernelLabel } from '../kernels/native_kernels.js';
 
 /** One tokenized sequence, unpadded (or padded: padding is recomputed from attention_mask). */
 export interface EncodedRow {

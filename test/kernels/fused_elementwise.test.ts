@@ -1,7 +1,7 @@
 /**
  * The native GELU and LayerNorm(x + residual) kernels (src/kernels/fused_elementwise.ts), every
  * element, against a float64 reference and against the composed tfjs ops they replace, on both
- * backends, 1 and 2 threads, both ISAs (AVX2 in a child process pinned by DPR_GEMM_ISA=avx2).
+ * backends, 1 and 2 threads, both ISAs (AVX2 in a child process pinned by DPR_NATIVE_ISA=avx2).
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { seededRandom } from '../../src/models/random_weights.js';
-import { FAST_MATMUL_ENV_VAR, fastMatMulStatus, registerFastMatMul, unregisterFastMatMul } from '../../src/kernels/fast_matmul.js';
+import { NATIVE_KERNELS_ENV_VAR, nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../../src/kernels/native_kernels.js';
 import {
   ADD_LAYER_NORM_KERNEL, GELU_KERNEL, UNARY_OP, addLayerNorm, addLayerNormComposed, gelu, geluErfComposed, geluTanhComposed,
   type ElementwiseAddon,
@@ -21,7 +21,7 @@ const require = createRequire(import.meta.url);
 
 function loadAddon(): ElementwiseAddon | null {
   try {
-    return require('dpr-gemm') as ElementwiseAddon;
+    return require('dpr-native-kernels') as ElementwiseAddon;
   } catch {
     return null;
   }
@@ -138,15 +138,15 @@ function layerNorm64(x: Float32Array, r: Float32Array | null, g: Float32Array, b
 const LN_BOUND = (scale: number) => 6 * 2 ** -24 * scale + 1e-30;
 
 test('native GELU and LayerNorm', async (t) => {
-  await t.test(`${FAST_MATMUL_ENV_VAR}=0: not registered, the composed ops run`, async () => {
-    unregisterFastMatMul();
-    const saved = process.env[FAST_MATMUL_ENV_VAR];
-    process.env[FAST_MATMUL_ENV_VAR] = '0';
+  await t.test(`${NATIVE_KERNELS_ENV_VAR}=0: not registered, the composed ops run`, async () => {
+    unregisterNativeKernels();
+    const saved = process.env[NATIVE_KERNELS_ENV_VAR];
+    process.env[NATIVE_KERNELS_ENV_VAR] = '0';
     try {
-      assert.equal(await registerFastMatMul(), false);
+      assert.equal(await registerNativeKernels(), false);
     } finally {
-      if (saved === undefined) delete process.env[FAST_MATMUL_ENV_VAR];
-      else process.env[FAST_MATMUL_ENV_VAR] = saved;
+      if (saved === undefined) delete process.env[NATIVE_KERNELS_ENV_VAR];
+      else process.env[NATIVE_KERNELS_ENV_VAR] = saved;
     }
     await tf.setBackend('wasm');
     assert.equal(tf.getKernel(GELU_KERNEL, 'wasm'), undefined);
@@ -164,7 +164,7 @@ test('native GELU and LayerNorm', async (t) => {
 
   const addon = loadAddon();
   if (addon === null) {
-    t.skip('addon dpr-gemm not built on this machine (no compiler at install, or not x64): nothing native to test');
+    t.skip('addon dpr-native-kernels not built on this machine (no compiler at install, or not x64): nothing native to test');
     return;
   }
   const x = unaryInputs();
@@ -214,9 +214,9 @@ test('native GELU and LayerNorm', async (t) => {
     }
   });
 
-  await t.test('addon: the AVX2 path (DPR_GEMM_ISA=avx2, in a child process) holds the same bounds', (st) => {
+  await t.test('addon: the AVX2 path (DPR_NATIVE_ISA=avx2, in a child process) holds the same bounds', (st) => {
     const script = `
-      const a = require('dpr-gemm');
+      const a = require('dpr-native-kernels');
       if (a.info().isa !== 'avx2') { process.stdout.write('SKIP ' + a.info().isa); process.exit(0); }
       const x = new Float32Array(Buffer.from(require('fs').readFileSync(0, 'utf8'), 'base64').buffer.slice(0));
       const out = [];
@@ -226,7 +226,7 @@ test('native GELU and LayerNorm', async (t) => {
       process.stdout.write(out.join(' '));`;
     const child = spawnSync(process.execPath, ['-e', script], {
       input: Buffer.from(x.buffer).toString('base64'),
-      env: { ...process.env, DPR_GEMM_ISA: 'avx2' },
+      env: { ...process.env, DPR_NATIVE_ISA: 'avx2' },
       maxBuffer: 1 << 28,
       encoding: 'utf8',
     });
@@ -243,9 +243,9 @@ test('native GELU and LayerNorm', async (t) => {
   for (const backend of ['cpu', 'wasm'] as const) {
     for (const threads of [1, 2]) {
       await t.test(`${backend}, ${threads} thread(s): gelu() and addLayerNorm() through tfjs, every element`, async (st) => {
-        unregisterFastMatMul();
-        assert.equal(await registerFastMatMul({ threads }), true, fastMatMulStatus().reason);
-        assert.deepEqual(fastMatMulStatus().elementwise?.sort(), ['cpu', 'wasm']);
+        unregisterNativeKernels();
+        assert.equal(await registerNativeKernels({ threads }), true, nativeKernelStatus().reason);
+        assert.deepEqual(nativeKernelStatus().elementwise?.sort(), ['cpu', 'wasm']);
         await tf.setBackend(backend);
         assert.ok(tf.getKernel(GELU_KERNEL, backend) !== undefined);
 
@@ -325,8 +325,8 @@ test('native GELU and LayerNorm', async (t) => {
     });
   }
 
-  await t.test('unregisterFastMatMul() removes them; the composed ops take over', async () => {
-    unregisterFastMatMul();
+  await t.test('unregisterNativeKernels() removes them; the composed ops take over', async () => {
+    unregisterNativeKernels();
     assert.equal(tf.getKernel(GELU_KERNEL, 'wasm'), undefined);
     assert.equal(tf.getKernel(ADD_LAYER_NORM_KERNEL, 'cpu'), undefined);
     await tf.setBackend('wasm');

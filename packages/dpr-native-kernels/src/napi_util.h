@@ -9,7 +9,7 @@
 namespace dpr {
 
 inline napi_value throw_error(napi_env env, const std::string& msg) {
-  napi_throw_error(env, "ERR_DPR_GEMM", msg.c_str());
+  napi_throw_error(env, "ERR_DPR_NATIVE_KERNELS", msg.c_str());
   return nullptr;
 }
 

@@ -1,3 +1,3 @@
 'use strict';
 // Loads the addon built by node-gyp at install; throws when it was not built.
-module.exports = require('./build/Release/dpr_gemm.node');
+module.exports = require('./build/Release/dpr_native_kernels.node');

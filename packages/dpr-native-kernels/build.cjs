@@ -21,5 +21,5 @@ const candidates = [
 const result = candidates.length > 0
   ? spawnSync(process.execPath, [candidates[0], ...args], { stdio: 'inherit' })
   : spawnSync('node-gyp', args, { stdio: 'inherit', shell: process.platform === 'win32' });
-if (result.error) console.error(`dpr-gemm: could not run node-gyp: ${result.error.message}`);
+if (result.error) console.error(`dpr-native-kernels: could not run node-gyp: ${result.error.message}`);
 process.exit(result.status ?? 1);

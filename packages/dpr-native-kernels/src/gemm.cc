@@ -1,5 +1,5 @@
-// dpr-gemm: a float32 GEMM for tfjs-dpr's matMul kernels, with AVX-512 and AVX2+FMA paths
-// chosen at run time and an optional split across threads. Exposed to JavaScript through
+// dpr-native-kernels' GEMM: float32, for tfjs-dpr's matMul kernels, with AVX-512 and AVX2+FMA
+// paths chosen at run time and an optional split across threads. Exposed to JavaScript through
 // Node-API (C API only, so the binary does not depend on the V8 version).
 //
 // JS: gemm(a, b, c, bias, batch, m, n, k, transposeA, transposeB, aBatched, bBatched, relu, threads)

@@ -1,5 +1,5 @@
 /**
- * The native matMul (src/kernels/fast_matmul.ts) against tfjs's own cpu kernels, every element,
+ * The native matMul (src/kernels/native_matmul.ts) against tfjs's own cpu kernels, every element,
  * on both backends it replaces. Bound per element: float32 GEMM rounding,
  * max(1e-5, 2·k·2⁻²⁴) · Σₖ|a·b| (+ |bias|) — the two kernels sum the same products in a
  * different order, so that, not a fixed rtol on a possibly cancelling sum, is what "exact" means.
@@ -11,11 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { seededRandom } from '../../src/models/random_weights.js';
-import { registerFastMatMul, unregisterFastMatMul, fastMatMulStatus, FAST_MATMUL_ENV_VAR } from '../../src/kernels/fast_matmul.js';
+import { registerNativeKernels, unregisterNativeKernels, nativeKernelStatus } from '../../src/kernels/native_kernels.js';
 
 function addonBuilt(): boolean {
   try {
-    createRequire(import.meta.url)('dpr-gemm');
+    createRequire(import.meta.url)('dpr-native-kernels');
     return true;
   } catch {
     return false;
@@ -154,25 +154,9 @@ function assertWithinRounding(c: Case, x: Inputs, actual: { values: Float32Array
   );
 }
 
-test('fast matMul', async (t) => {
-  await t.test(`${FAST_MATMUL_ENV_VAR}=0 turns it off`, async () => {
-    const saved = process.env[FAST_MATMUL_ENV_VAR];
-    process.env[FAST_MATMUL_ENV_VAR] = '0';
-    try {
-      assert.equal(await registerFastMatMul(), false);
-      assert.equal(fastMatMulStatus().reason, `${FAST_MATMUL_ENV_VAR}=0`);
-    } finally {
-      if (saved === undefined) delete process.env[FAST_MATMUL_ENV_VAR];
-      else process.env[FAST_MATMUL_ENV_VAR] = saved;
-    }
-  });
-
+test('native matMul', async (t) => {
   if (!addonBuilt()) {
-    await t.test('registerFastMatMul() resolves false without the addon', async () => {
-      assert.equal(await registerFastMatMul(), false);
-      assert.match(fastMatMulStatus().reason ?? '', /not built/);
-    });
-    t.skip('addon not built');
+    t.skip('addon not built (test/kernels/native_kernels.test.ts checks the fallback)');
     return;
   }
 
@@ -190,7 +174,7 @@ test('fast matMul', async (t) => {
   await tf.setBackend('cpu');
   const expected = cases.map((c, i) => run(c, inputs[i]!));
 
-  assert.equal(await registerFastMatMul({ threads: 2 }), true, fastMatMulStatus().reason);
+  assert.equal(await registerNativeKernels({ threads: 2 }), true, nativeKernelStatus().reason);
   for (const backend of ['cpu', 'wasm'] as const) {
     await t.test(`${backend}: every element within float32 rounding of tfjs's cpu kernels`, async () => {
       await tf.setBackend(backend);
@@ -201,15 +185,15 @@ test('fast matMul', async (t) => {
       const big: Case = { label: 'rows split over threads', aShape: [300, 64], bShape: [96, 64], transposeA: false, transposeB: true };
       const x = makeInputs(big);
       await tf.setBackend('cpu');
-      unregisterFastMatMul();
+      unregisterNativeKernels();
       const reference = run(big, x);
       for (const threads of [1, 2]) {
-        assert.equal(await registerFastMatMul({ threads }), true);
+        assert.equal(await registerNativeKernels({ threads }), true);
         await tf.setBackend(backend);
         assertWithinRounding(big, x, run(big, x), reference, `${backend}, ${threads} thread(s)`);
-        unregisterFastMatMul();
+        unregisterNativeKernels();
       }
-      assert.equal(await registerFastMatMul({ threads: 2 }), true);
+      assert.equal(await registerNativeKernels({ threads: 2 }), true);
     });
 
     await t.test(`${backend}: int32 operands and tfjs's shape errors still go to the original kernel`, async () => {
@@ -232,10 +216,10 @@ test('fast matMul', async (t) => {
     });
   }
 
-  await t.test('unregisterFastMatMul() restores the backends\' kernels', () => {
+  await t.test('unregisterNativeKernels() restores the backends\' kernels', () => {
     const patched = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
-    unregisterFastMatMul();
+    unregisterNativeKernels();
     assert.notEqual(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc, patched);
-    assert.equal(fastMatMulStatus().registered, false);
+    assert.equal(nativeKernelStatus().registered, false);
   });
 });
