@@ -15,4 +15,5 @@ export { loadReader, readSpans, readerMaxLength, type LoadedReader, type ReadPas
 export { searchVectors, memorySource, type SearchOptions, type VectorSource } from './search.js';
 export { encodeForEncoder, maxInputLength } from './tokenize.js';
 export { TopK, type Hit } from './top_k.js';
+export type { PassageStore, PassageRecord, StoreHit, StoreSearchOptions, EncoderStamp } from './store.js';
 export { loadEncoder, type LoadEncoderOptions, type LoadedEncoder } from './encoders.js';
