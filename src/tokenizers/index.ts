@@ -1,5 +1,7 @@
 /** The tokenizers' public API: BERT WordPiece and the three DPR tokenizers, token for token with HuggingFace. */
-export { BertTokenizer, cleanUpTokenization, type ResolvedStrategies, type TokenizedText, type Vocab } from './bert_tokenizer.js';
+export { BertTokenizer, type Vocab } from './bert_tokenizer.js';
+export { cleanUpTokenization } from './decode.js';
+export type { ResolvedStrategies } from './strategies.js';
 export {
   DPRContextEncoderTokenizer,
   DPRQuestionEncoderTokenizer,
@@ -25,6 +27,7 @@ export type {
   EncodeOptions,
   Encoding,
   Offset,
+  TokenizedText,
   PaddingOption,
   PaddingStrategy,
   TruncationOption,
