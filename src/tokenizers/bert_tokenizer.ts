@@ -15,6 +15,7 @@ import { cleanUpTokenization, wordPiecesToString } from './decode.js';
 import { padBatch, padRow, type PadOptions } from './padding.js';
 import { TokenPipeline } from './pipeline.js';
 import { prepareForModel } from './prepare_for_model.js';
+import { tokenizerFiles, writeDirAtomic, type TokenizerState } from './save_pretrained.js';
 import { SpecialTokenMatcher } from './special_tokens.js';
 import { checkNonNegativeInt, resolveStrategies, type ResolvedStrategies } from './strategies.js';
 import { LARGE_INTEGER, readTokenizerDir } from './tokenizer_files.js';
@@ -56,6 +57,8 @@ export class BertTokenizer {
   /** Text to aligned WordPiece tokens (special tokens, basic tokenizer, WordPiece). */
   private readonly pipeline: TokenPipeline;
   private readonly allSpecialIds: Set<number>;
+  /** Constructor settings kept only to be saved (the basic tokenizer is absent when do_basic_tokenize is false). */
+  private readonly settings: Pick<TokenizerState, 'never_split' | 'tokenize_chinese_chars' | 'strip_accents'>;
 
   constructor(vocab: Vocab, options: BertTokenizerOptions = {}) {
     const map = new Map<string, number>();
@@ -94,6 +97,11 @@ export class BertTokenizer {
       }
     }
 
+    this.settings = {
+      never_split: options.never_split ?? null,
+      tokenize_chinese_chars: options.tokenize_chinese_chars ?? true,
+      strip_accents: options.strip_accents ?? null,
+    };
     this.basic_tokenizer = this.do_basic_tokenize
       ? new BasicTokenizer({
           do_lower_case: this.do_lower_case,
@@ -112,20 +120,61 @@ export class BertTokenizer {
   }
 
   /**
+   * HF `is_fast`. The fast classes (…Fast) read `tokenizer.json` first and save it too; slow and
+   * fast share one implementation, which gives the Rust tokenizer's tokens and offsets.
+   */
+  static readonly is_fast: boolean = false;
+
+  get is_fast(): boolean {
+    return (this.constructor as typeof BertTokenizer).is_fast;
+  }
+
+  /**
    * Loads a tokenizer directory (vocab.txt + tokenizer_config.json + special_tokens_map.json, or
-   * tokenizer.json alone), or a hub id such as "facebook/dpr-question_encoder-single-nq-base"
-   * through the HuggingFace cache (the hub options — revision, cacheDir, localFilesOnly, token,
-   * onProgress, endpoint — are in PretrainedOptions). The other `options` override what the files say.
+   * tokenizer.json), or a hub id such as "facebook/dpr-question_encoder-single-nq-base" through
+   * the HuggingFace cache (the hub options — revision, cacheDir, localFilesOnly, token,
+   * onProgress, endpoint — are in PretrainedOptions). The other `options` override what the files
+   * say. A fast class prefers tokenizer.json and falls back to vocab.txt; a slow one the reverse.
    */
   static async fromPretrained<T extends BertTokenizer>(
-    this: new (vocab: Vocab, options?: BertTokenizerOptions) => T,
+    this: { new (vocab: Vocab, options?: BertTokenizerOptions): T; readonly is_fast: boolean },
     nameOrDir: string,
     allOptions: BertTokenizerOptions & PretrainedOptions = {},
   ): Promise<T> {
     const { hub, rest: options } = splitPretrainedOptions(allOptions);
-    const dir = await resolvePretrained(nameOrDir, { ...hub, files: HUB_TOKENIZER_FILES });
-    const files = await readTokenizerDir(dir);
-    return new this(files.vocab, { ...files.options, ...options });
+    // A fast tokenizer can do without vocab.txt when the repo has tokenizer.json.
+    const files = this.is_fast
+      ? { required: [], optional: [...HUB_TOKENIZER_FILES.required, ...HUB_TOKENIZER_FILES.optional] }
+      : HUB_TOKENIZER_FILES;
+    const dir = await resolvePretrained(nameOrDir, { ...hub, files });
+    const read = await readTokenizerDir(dir, this.is_fast ? 'tokenizer.json' : 'vocab.txt');
+    return new this(read.vocab, { ...read.options, ...options });
+  }
+
+  /**
+   * HF `save_pretrained(dir)`: vocab.txt, tokenizer_config.json, special_tokens_map.json (and
+   * tokenizer.json for a fast tokenizer), written atomically. Returns the paths written.
+   */
+  async savePretrained(dir: string): Promise<string[]> {
+    const state: TokenizerState = {
+      ...this.settings,
+      tokenizer_class: this.constructor.name.replace(/Fast$/, ''),
+      fast: this.is_fast,
+      vocab: this.vocab,
+      do_lower_case: this.do_lower_case,
+      do_basic_tokenize: this.do_basic_tokenize,
+      unk_token: this.unk_token,
+      sep_token: this.sep_token,
+      pad_token: this.pad_token,
+      cls_token: this.cls_token,
+      mask_token: this.mask_token,
+      additional_special_tokens: this.additional_special_tokens,
+      model_max_length: this.model_max_length,
+      clean_up_tokenization_spaces: this.clean_up_tokenization_spaces,
+      max_input_chars_per_word: this.wordpiece_tokenizer.max_input_chars_per_word,
+      all_special_tokens: this.all_special_tokens,
+    };
+    return writeDirAtomic(dir, tokenizerFiles(state));
   }
 
   // ---------------------------------------------------------------- vocabulary and special tokens
@@ -328,3 +377,8 @@ export class BertTokenizer {
   }
 }
 
+
+/** HF `BertTokenizerFast`: reads and writes tokenizer.json; tokens and offsets equal the Rust tokenizer's. */
+export class BertTokenizerFast extends BertTokenizer {
+  static override readonly is_fast: boolean = true;
+}

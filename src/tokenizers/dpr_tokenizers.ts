@@ -2,7 +2,8 @@
  * Mirrors HF's three DPR tokenizers (transformers/models/dpr/tokenization_dpr.py). The question
  * and context encoder tokenizers are BERT's, unchanged. The reader tokenizer adds
  * `CustomDPRReaderTokenizerMixin`: its own call, building `[CLS] question [SEP] title [SEP] text`
- * rows, and `decode_best_spans`.
+ * rows, and `decode_best_spans`. Each has a `…Fast` twin (HF's Rust-backed classes): the same
+ * tokens, ids and offsets, loaded from tokenizer.json when there is one and saved with it.
  */
 import { InputError } from '../errors.js';
 import { BertTokenizer } from './bert_tokenizer.js';
@@ -15,6 +16,16 @@ export class DPRQuestionEncoderTokenizer extends BertTokenizer {}
 
 /** HF `DPRContextEncoderTokenizer`: identical to BertTokenizer. */
 export class DPRContextEncoderTokenizer extends BertTokenizer {}
+
+/** HF `DPRQuestionEncoderTokenizerFast`. */
+export class DPRQuestionEncoderTokenizerFast extends DPRQuestionEncoderTokenizer {
+  static override readonly is_fast: boolean = true;
+}
+
+/** HF `DPRContextEncoderTokenizerFast`. */
+export class DPRContextEncoderTokenizerFast extends DPRContextEncoderTokenizer {
+  static override readonly is_fast: boolean = true;
+}
 
 export interface ReaderEncodeOptions {
   padding?: PaddingOption;
@@ -93,4 +104,9 @@ export class DPRReaderTokenizer extends BertTokenizer {
   decodeBestSpans(readerInput: ReaderInput, readerOutput: ReaderOutput, options: DecodeBestSpansOptions = {}): DPRSpanPrediction[] {
     return decodeBestSpans(this, readerInput, readerOutput, options);
   }
+}
+
+/** HF `DPRReaderTokenizerFast`. */
+export class DPRReaderTokenizerFast extends DPRReaderTokenizer {
+  static override readonly is_fast: boolean = true;
 }
