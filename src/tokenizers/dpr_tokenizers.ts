@@ -2,10 +2,12 @@
  * Mirrors HF's three DPR tokenizers (transformers/models/dpr/tokenization_dpr.py). The question
  * and context encoder tokenizers are BERT's, unchanged. The reader tokenizer adds
  * `CustomDPRReaderTokenizerMixin`: its own call, building `[CLS] question [SEP] title [SEP] text`
- * rows, and `decode_best_spans`.
+ * rows, and `decode_best_spans`. Each has a `…Fast` twin (HF's Rust-backed classes): the same
+ * tokens, ids and offsets, loaded from tokenizer.json when there is one and saved with it.
  */
 import { InputError } from '../errors.js';
 import { BertTokenizer } from './bert_tokenizer.js';
+import { padBatch } from './padding.js';
 import { decodeBestSpans, type DecodeBestSpansOptions, type DPRSpanPrediction, type ReaderInput, type ReaderOutput } from './reader_spans.js';
 import type { PaddingOption, TruncationOption } from './types.js';
 
@@ -14,6 +16,16 @@ export class DPRQuestionEncoderTokenizer extends BertTokenizer {}
 
 /** HF `DPRContextEncoderTokenizer`: identical to BertTokenizer. */
 export class DPRContextEncoderTokenizer extends BertTokenizer {}
+
+/** HF `DPRQuestionEncoderTokenizerFast`. */
+export class DPRQuestionEncoderTokenizerFast extends DPRQuestionEncoderTokenizer {
+  static override readonly is_fast: boolean = true;
+}
+
+/** HF `DPRContextEncoderTokenizerFast`. */
+export class DPRContextEncoderTokenizerFast extends DPRContextEncoderTokenizer {
+  static override readonly is_fast: boolean = true;
+}
 
 export interface ReaderEncodeOptions {
   padding?: PaddingOption;
@@ -78,19 +90,10 @@ export class DPRReaderTokenizer extends BertTokenizer {
     const attentionMask = inputIds.map((row) =>
       options.return_attention_mask === false ? row.map(() => 1) : row.map((id) => (id !== pad ? 1 : 0)),
     );
-    // HF `pad(encoded_inputs, padding, max_length)`.
+    // HF `pad(encoded_inputs, padding, max_length)`: the attention mask above is extended with zeros.
+    const rows = inputIds.map((ids, i) => ({ input_ids: ids, attention_mask: attentionMask[i]! }));
     const { padding, max_length: padTo } = this.resolveStrategies({ padding: options.padding ?? false, max_length: maxLength });
-    if (padding !== 'do_not_pad' && inputIds.length > 0) {
-      const target = padding === 'longest' ? Math.max(...inputIds.map((r) => r.length)) : padTo;
-      if (target !== null) {
-        inputIds.forEach((row, i) => {
-          const diff = target - row.length;
-          if (diff <= 0) return;
-          row.push(...new Array<number>(diff).fill(pad));
-          attentionMask[i]!.push(...new Array<number>(diff).fill(0));
-        });
-      }
-    }
+    padBatch(rows, { padding, max_length: padTo, pad_to_multiple_of: null, return_attention_mask: true, pad_token_id: pad });
     return { input_ids: inputIds, attention_mask: attentionMask };
   }
 
@@ -101,4 +104,9 @@ export class DPRReaderTokenizer extends BertTokenizer {
   decodeBestSpans(readerInput: ReaderInput, readerOutput: ReaderOutput, options: DecodeBestSpansOptions = {}): DPRSpanPrediction[] {
     return decodeBestSpans(this, readerInput, readerOutput, options);
   }
+}
+
+/** HF `DPRReaderTokenizerFast`. */
+export class DPRReaderTokenizerFast extends DPRReaderTokenizer {
+  static override readonly is_fast: boolean = true;
 }

@@ -1,9 +1,14 @@
 /** The tokenizers' public API: BERT WordPiece and the three DPR tokenizers, token for token with HuggingFace. */
-export { BertTokenizer, cleanUpTokenization, type ResolvedStrategies, type TokenizedText, type Vocab } from './bert_tokenizer.js';
+export { BertTokenizer, BertTokenizerFast, type Vocab } from './bert_tokenizer.js';
+export { cleanUpTokenization } from './decode.js';
+export type { ResolvedStrategies } from './strategies.js';
 export {
   DPRContextEncoderTokenizer,
+  DPRContextEncoderTokenizerFast,
   DPRQuestionEncoderTokenizer,
+  DPRQuestionEncoderTokenizerFast,
   DPRReaderTokenizer,
+  DPRReaderTokenizerFast,
   type ReaderEncodeOptions,
   type ReaderEncoding,
 } from './dpr_tokenizers.js';
@@ -25,6 +30,7 @@ export type {
   EncodeOptions,
   Encoding,
   Offset,
+  TokenizedText,
   PaddingOption,
   PaddingStrategy,
   TruncationOption,

@@ -114,15 +114,15 @@ export interface SpanDecoder {
   decode(ids: readonly number[]): string;
 }
 
-export function decodeBestSpans(
-  tokenizer: SpanDecoder,
-  readerInput: ReaderInput,
-  readerOutput: ReaderOutput,
-  options: DecodeBestSpansOptions = {},
-): DPRSpanPrediction[] {
-  const numSpans = positiveInt(options.num_spans ?? 16, 'num_spans');
-  const maxAnswerLength = positiveInt(options.max_answer_length ?? 64, 'max_answer_length');
-  const perPassage = positiveInt(options.num_spans_per_passage ?? 4, 'num_spans_per_passage');
+interface ReaderArrays {
+  inputIds: number[][];
+  start: number[][];
+  end: number[][];
+  relevance: number[];
+}
+
+/** The tokenizer's rows and the model's logits as arrays, checked to cover the same passages and tokens. */
+function readerArrays(readerInput: ReaderInput, readerOutput: ReaderOutput): ReaderArrays {
   if (typeof readerInput !== 'object' || readerInput === null || !('input_ids' in readerInput)) {
     throw new InputError('readerInput must be the reader tokenizer\'s output, with input_ids [n_passages, seq_len].');
   }
@@ -157,7 +157,20 @@ export function decodeBestSpans(
       );
     }
   }
+  return { inputIds, start, end, relevance };
+}
 
+export function decodeBestSpans(
+  tokenizer: SpanDecoder,
+  readerInput: ReaderInput,
+  readerOutput: ReaderOutput,
+  options: DecodeBestSpansOptions = {},
+): DPRSpanPrediction[] {
+  const numSpans = positiveInt(options.num_spans ?? 16, 'num_spans');
+  const maxAnswerLength = positiveInt(options.max_answer_length ?? 64, 'max_answer_length');
+  const perPassage = positiveInt(options.num_spans_per_passage ?? 4, 'num_spans_per_passage');
+  const { inputIds, start, end, relevance } = readerArrays(readerInput, readerOutput);
+  const n = relevance.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => relevance[b]! - relevance[a]!);
   const predictions: DPRSpanPrediction[] = [];
   for (const docId of order) {

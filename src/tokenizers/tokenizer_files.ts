@@ -192,11 +192,30 @@ function fromTokenizerJson(json: Record<string, unknown>, file: string): { vocab
   return { vocab, options };
 }
 
+/** A tokenizer_config.json / special_tokens_map.json next to either file still applies, as in HF. */
+async function layeredOptions(base: BertTokenizerOptions, config: Record<string, unknown>, configPath: string, specialPath: string): Promise<BertTokenizerOptions> {
+  const options = { ...base, ...optionsFromConfig(config, configPath) };
+  if (await exists(specialPath)) Object.assign(options, optionsFromConfig(await readJson(specialPath), specialPath));
+  return options;
+}
+
+async function refuseAddedTokens(addedPath: string): Promise<void> {
+  if (!(await exists(addedPath))) return;
+  const added = await readJson(addedPath);
+  if (Object.keys(added).length > 0) {
+    throw new TokenizerError(
+      `${addedPath} adds tokens outside vocab.txt (${Object.keys(added).slice(0, 3).join(', ')}…), which this tokenizer does not support; ` +
+        'put them in vocab.txt instead.',
+    );
+  }
+}
+
 /**
  * Reads a tokenizer directory. Settings are layered as HF `from_pretrained` layers them:
- * tokenizer_config.json, then special_tokens_map.json over it.
+ * tokenizer_config.json, then special_tokens_map.json over it. `prefer` says which vocabulary
+ * file wins when both exist: vocab.txt for the slow tokenizers, tokenizer.json for the fast ones.
  */
-export async function readTokenizerDir(dir: string): Promise<TokenizerFiles> {
+export async function readTokenizerDir(dir: string, prefer: 'vocab.txt' | 'tokenizer.json' = 'vocab.txt'): Promise<TokenizerFiles> {
   let info;
   try {
     info = await stat(dir);
@@ -208,33 +227,23 @@ export async function readTokenizerDir(dir: string): Promise<TokenizerFiles> {
   const vocabPath = join(dir, 'vocab.txt');
   const configPath = join(dir, 'tokenizer_config.json');
   const specialPath = join(dir, 'special_tokens_map.json');
-  const addedPath = join(dir, 'added_tokens.json');
   const fastPath = join(dir, 'tokenizer.json');
 
   const config = (await exists(configPath)) ? await readJson(configPath) : {};
   const tokenizerClass = typeof config['tokenizer_class'] === 'string' ? config['tokenizer_class'] : null;
+  const hasVocab = await exists(vocabPath);
+  const hasFast = await exists(fastPath);
 
-  if (await exists(vocabPath)) {
+  if (hasVocab && (prefer === 'vocab.txt' || !hasFast)) {
     const vocab = parseVocabTxt(await readFile(vocabPath, 'utf8'));
-    const options = optionsFromConfig(config, configPath);
-    if (await exists(specialPath)) Object.assign(options, optionsFromConfig(await readJson(specialPath), specialPath));
-    if (await exists(addedPath)) {
-      const added = await readJson(addedPath);
-      if (Object.keys(added).length > 0) {
-        throw new TokenizerError(
-          `${addedPath} adds tokens outside vocab.txt (${Object.keys(added).slice(0, 3).join(', ')}…), which this tokenizer does not support; ` +
-            'put them in vocab.txt instead.',
-        );
-      }
-    }
+    const options = await layeredOptions({}, config, configPath, specialPath);
+    await refuseAddedTokens(join(dir, 'added_tokens.json'));
     return { vocab, options, tokenizer_class: tokenizerClass, source: 'vocab.txt' };
   }
-  if (await exists(fastPath)) {
-    const { vocab, options } = fromTokenizerJson(await readJson(fastPath), fastPath);
-    // A tokenizer_config.json / special_tokens_map.json next to it still applies, as in HF.
-    Object.assign(options, optionsFromConfig(config, configPath));
-    if (await exists(specialPath)) Object.assign(options, optionsFromConfig(await readJson(specialPath), specialPath));
-    return { vocab, options, tokenizer_class: tokenizerClass, source: 'tokenizer.json' };
+  if (hasFast) {
+    const fast = fromTokenizerJson(await readJson(fastPath), fastPath);
+    const options = await layeredOptions(fast.options, config, configPath, specialPath);
+    return { vocab: fast.vocab, options, tokenizer_class: tokenizerClass, source: 'tokenizer.json' };
   }
   throw new TokenizerError(
     `${dir} holds neither vocab.txt nor tokenizer.json; a BERT/DPR tokenizer directory needs one of them ` +

@@ -67,6 +67,13 @@ export interface EncodeOptions {
 
 export type Offset = [number, number];
 
+/** A tokenized sequence before special tokens: ids and, per id, the UTF-16 range it came from. */
+export interface TokenizedText {
+  ids: number[];
+  starts: number[];
+  ends: number[];
+}
+
 export interface Encoding {
   input_ids: number[];
   token_type_ids: number[];

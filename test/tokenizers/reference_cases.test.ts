@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { TokenizerError } from '../../src/errors.js';
-import { BertTokenizer, DPRReaderTokenizer, type EncodeOptions } from '../../src/tokenizers/index.js';
+import {
+  BertTokenizer,
+  DPRContextEncoderTokenizerFast,
+  DPRQuestionEncoderTokenizerFast,
+  DPRReaderTokenizer,
+  DPRReaderTokenizerFast,
+  type EncodeOptions,
+} from '../../src/tokenizers/index.js';
 import { expectAllClose } from '../helpers/all_close.js';
 import { referencePath } from '../helpers/reference.js';
 import { bertTokenizer, codePointToUtf16, readCases } from './helpers.js';
@@ -173,26 +180,41 @@ interface FastCase {
   same_ids_as_slow: boolean;
 }
 
-describe('fast_tokenizer_cases.json (tokenizer.json only)', async () => {
+describe('fast_tokenizer_cases.json', async () => {
   const fastCases = readCases<FastCase>('fast_tokenizer_cases.json');
   // A directory holding nothing but tokenizer.json.
   const dir = mkdtempSync(join(tmpdir(), 'dpr-tok-json-'));
   copyFileSync(referencePath('vocab', 'bert-base-uncased-tokenizer.json'), join(dir, 'tokenizer.json'));
   const fromJson = await BertTokenizer.fromPretrained(dir);
   const fromVocab = bertTokenizer();
+  // The fast classes: from tokenizer.json, and falling back to vocab.txt (a directory without tokenizer.json).
+  const fastFromJson = await DPRQuestionEncoderTokenizerFast.fromPretrained(dir);
+  const fastFromVocab = await DPRContextEncoderTokenizerFast.fromPretrained(referencePath('models', 'context_encoder_proj'));
+  const readerFast = await DPRReaderTokenizerFast.fromPretrained(dir);
 
   test('the table includes a text outside the BMP, where code points and UTF-16 differ', () => {
     assert.ok(fastCases.some((c) => [...c.text].length !== c.text.length));
   });
 
-  for (const [label, tok] of [['tokenizer.json', fromJson], ['vocab.txt', fromVocab]] as const) {
+  const tokenizers = [
+    ['BertTokenizer, tokenizer.json', fromJson],
+    ['BertTokenizer, vocab.txt', fromVocab],
+    ['DPRQuestionEncoderTokenizerFast, tokenizer.json', fastFromJson],
+    ['DPRContextEncoderTokenizerFast, vocab.txt fallback', fastFromVocab],
+    ['DPRReaderTokenizerFast, tokenizer.json', readerFast],
+  ] as const;
+  for (const [label, tok] of tokenizers) {
     fastCases.forEach((c, i) => {
       test(`#${i} ${label}: ${JSON.stringify(c.text).slice(0, 50)}`, () => {
         const enc = tok.encode(c.text, null, { return_offsets_mapping: true });
         assert.deepEqual(enc.input_ids, c.input_ids);
         assert.deepEqual(tok.convertIdsToTokens(enc.input_ids), c.tokens);
+        // The reference counts code points (Python); JavaScript offsets count UTF-16 units.
         const map = codePointToUtf16(c.text);
         assert.deepEqual(enc.offset_mapping, c.offsets.map(([s, e]) => [map[s], map[e]]));
+        for (const [k, [s, e]] of enc.offset_mapping!.entries()) {
+          if (c.tokens[k] !== '[CLS]' && c.tokens[k] !== '[SEP]') assert.ok(c.text.slice(s, e).length > 0, `token ${k} slices to text`);
+        }
       });
     });
   }
