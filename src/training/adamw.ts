@@ -72,7 +72,8 @@ export class AdamW {
   private momentsOf(name: string, param: tf.Variable): Moments {
     let moments = this.moments.get(name);
     if (moments === undefined) {
-      moments = { step: 0, m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false) };
+      // Inside tidy: tf.variable shares the initial tensor's data, and the initial tensor itself must go.
+      moments = tf.tidy(() => ({ step: 0, m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false) }));
       this.moments.set(name, moments);
     }
     return moments;
@@ -117,7 +118,7 @@ export class AdamW {
       if (m === undefined || v === undefined || m.length !== param.size || v.length !== param.size) {
         throw new InputError(`optimizer state for "${name}" must hold two moments of ${param.size} values each.`);
       }
-      this.moments.set(name, { step, m: tf.variable(tf.tensor(m, param.shape), false), v: tf.variable(tf.tensor(v, param.shape), false) });
+      this.moments.set(name, tf.tidy(() => ({ step, m: tf.variable(tf.tensor(m, param.shape), false), v: tf.variable(tf.tensor(v, param.shape), false) })));
     }
   }
 
