@@ -121,7 +121,7 @@ for (const backend of ['cpu', 'wasm']) {
 
   test(`gradients on ${backend}: native GELU and LayerNorm kernels match the composed ops' gradients`, async (t) => {
     await tf.setBackend(backend);
-    registerFastMatMul();
+    await registerFastMatMul();
     if (!(fastMatMulStatus().elementwise ?? []).includes(backend)) t.diagnostic('native element-wise kernels not built: composed ops checked only');
     await nativeAgainstComposed();
     assert.ok(true);
