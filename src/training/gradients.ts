@@ -45,7 +45,8 @@ function unary(kernelName: string, der: (dy: tf.Tensor, saved: tf.Tensor, attrs:
     : { kernelName, inputsToSave: ['x'], gradFunc: gradFunc as tf.GradFunc };
 }
 
-const f32 = (t: tf.Tensor) => tf.cast(t, 'float32');
+// A float32 cast of a float32 tensor is a full copy on wasm (its Identity kernel): skip it.
+const f32 = (t: tf.Tensor) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
