@@ -3,7 +3,7 @@
  *
  *   npm run bench                          all workloads
  *   npm run bench -- --only passages-128   one workload (passages-128, passages-256, question-32,
- *                                          tokenizer, convert, retrieval; comma-separated for several)
+ *                                          tokenizer, convert, retrieval, train; comma-separated for several)
  *   npm run bench -- --json                JSON lines
  *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
@@ -13,6 +13,7 @@ import { benchConvert } from './bench_convert.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
 import { benchRetrieval } from './bench_retrieval.js';
 import { benchTokenizer } from './bench_tokenizer.js';
+import { benchTrain } from './bench_train.js';
 
 interface Args {
   json: boolean;
@@ -72,6 +73,15 @@ const WORKLOADS: Workload[] = [
   { name: 'tokenizer', run: () => benchTokenizer() as Promise<BenchRow[]> },
   { name: 'convert', run: () => benchConvert() as Promise<BenchRow[]> },
   { name: 'retrieval', run: () => benchRetrieval() as Promise<BenchRow[]> },
+  {
+    // One DPR update on a BERT-base pair; the cpu backend holds the 2 × 110M parameters, their
+    // gradients and Adam's moments (~3.5 GB) in ordinary memory, wasm in its 4 GB heap.
+    name: 'train',
+    run: async () => {
+      const rows = [await benchTrain('cpu', 'native'), await benchTrain('wasm', 'native')];
+      return rows.filter((r): r is BenchRow => r !== undefined);
+    },
+  },
 ];
 
 function printTable(rows: BenchRow[]): void {

@@ -30,3 +30,5 @@ export {
   fastMatMulStatus,
   type FastMatMulStatus,
 } from './kernels/native_kernels.js';
+export * from './training/index.js';
+export { savePretrained, type SaveOptions } from './models/save_pretrained.js';

@@ -24,7 +24,7 @@ export class BertAttention {
   apply(hidden: tf.Tensor2D, ctx: ForwardContext): { output: tf.Tensor2D; probs?: tf.Tensor4D } {
     return tf.tidy(() => {
       const { context, probs } = this.self.apply(hidden, ctx);
-      const output = this.output.apply(context, hidden);
+      const output = this.output.apply(context, hidden, ctx.training);
       return probs === undefined ? { output } : { output, probs };
     });
   }

@@ -1,5 +1,6 @@
 /**
- * Mirrors HF `BertEmbeddings`: word + token type (+ absolute position) embeddings, then LayerNorm.
+ * Mirrors HF `BertEmbeddings`: word + token type (+ absolute position) embeddings, then LayerNorm
+ * (and dropout, in training).
  * For relative position types the position table is still part of the checkpoint but unused, as in HF.
  *
  * Shapes: B batch, T tokens, H hidden.
@@ -7,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { LayerNorm } from './layer_norm.js';
+import type { TrainingPass } from './forward_context.js';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 
 export class BertEmbeddings {
@@ -37,7 +39,7 @@ export class BertEmbeddings {
   }
 
   /** ids [B, T] int32 → [B·T, H]. Ids must already be validated (in range). */
-  apply(inputIds: tf.Tensor2D, tokenTypeIds: tf.Tensor2D): tf.Tensor2D {
+  apply(inputIds: tf.Tensor2D, tokenTypeIds: tf.Tensor2D, training?: TrainingPass): tf.Tensor2D {
     return tf.tidy(() => {
       const [B, T] = inputIds.shape;
       const H = this.config.hidden_size;
@@ -48,7 +50,9 @@ export class BertEmbeddings {
         const positions = tf.slice(this.positionEmbeddings, [0, 0], [T, H]); // [T, H]
         embeddings = tf.add(tf.reshape(embeddings, [B, T, H]), positions); // [B, T, H]
       }
-      return this.layerNorm.apply(tf.reshape(embeddings, [B * T, H]) as tf.Tensor2D);
+      const flat = tf.reshape(embeddings, [B * T, H]) as tf.Tensor2D;
+      if (training === undefined) return this.layerNorm.apply(flat);
+      return training.dropout(this.layerNorm.applyDifferentiable(flat), this.config.hidden_dropout_prob);
     });
   }
 }

@@ -15,4 +15,12 @@ export interface ForwardContext {
   outputAttentions: boolean;
   /** Return the embeddings and each layer's output. */
   outputHiddenStates: boolean;
+  /** Set only for a training forward pass (src/training): dropout as configured, differentiable ops only. */
+  training?: TrainingPass;
+}
+
+/** What a training forward pass adds: HF's nn.Dropout, which inference leaves out. */
+export interface TrainingPass {
+  /** Inverted dropout (kept values scaled by 1/(1 − rate)) with a fresh seeded mask; x itself when rate is 0. */
+  dropout<T extends tf.Tensor>(x: T, rate: number): T;
 }

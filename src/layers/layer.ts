@@ -32,7 +32,7 @@ export class BertLayer {
   apply(hidden: tf.Tensor2D, ctx: ForwardContext): { output: tf.Tensor2D; probs?: tf.Tensor4D } {
     return tf.tidy(() => {
       const attended = this.attention.apply(hidden, ctx);
-      const output = this.output.apply(this.intermediate.apply(attended.output), attended.output);
+      const output = this.output.apply(this.intermediate.apply(attended.output), attended.output, ctx.training);
       return attended.probs === undefined ? { output } : { output, probs: attended.probs };
     });
   }

@@ -4,7 +4,7 @@
  * else composed tfjs ops; `applyWithResidual` fuses BERT's residual add into it.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { addLayerNorm } from '../kernels/fused_elementwise.js';
+import { addLayerNorm, addLayerNormComposed } from '../kernels/fused_elementwise.js';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 
 export class LayerNorm {
@@ -30,6 +30,14 @@ export class LayerNorm {
 
   apply<T extends tf.Tensor>(x: T): T {
     return addLayerNorm(x, null, this.weight, this.bias, this.eps);
+  }
+
+  /**
+   * LayerNorm(x) from tfjs ops, for training: the native kernel's gradient (src/training/gradients.ts)
+   * covers only the residual form, which every BERT block uses; this one serves the embeddings.
+   */
+  applyDifferentiable<T extends tf.Tensor>(x: T): T {
+    return addLayerNormComposed(x, null, this.weight, this.bias, this.eps);
   }
 
   /** LayerNorm(x + residual), x and residual of the same shape. */

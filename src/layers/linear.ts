@@ -11,14 +11,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSpec, WeightStore } from './weight_store.js';
 
 export class Linear {
-  /** [in, out] */
-  readonly weightT: tf.Tensor2D;
+  /** [in, out]; undefined in a trainable store. */
+  readonly weightT?: tf.Tensor2D;
+  /** [out, in], the trainable variable itself; only in a trainable store. */
+  readonly weight?: tf.Tensor2D;
   /** [out] */
   readonly bias: tf.Tensor1D;
 
   constructor(store: WeightStore, prefix: string, inFeatures: number, outFeatures: number) {
     const specs = Linear.specs(prefix, inFeatures, outFeatures);
-    this.weightT = store.derive(`${prefix}.weight(transposed)`, specs.weight, (w) => tf.transpose(w)) as tf.Tensor2D;
+    // A trainable store keeps the variable in PyTorch's layout, so gradients land on it directly;
+    // each call then multiplies by its transpose (matMul with transposeB, bias added apart).
+    if (store.trainable) this.weight = store.take(specs.weight) as tf.Tensor2D;
+    else this.weightT = store.derive(`${prefix}.weight(transposed)`, specs.weight, (w) => tf.transpose(w)) as tf.Tensor2D;
     this.bias = store.take(specs.bias) as tf.Tensor1D;
   }
 
@@ -35,6 +40,12 @@ export class Linear {
 
   /** [N, in] → [N, out] */
   apply(x: tf.Tensor2D, activation?: 'relu'): tf.Tensor2D {
+    if (this.weightT === undefined) {
+      return tf.tidy(() => {
+        const y = tf.add(tf.matMul(x, this.weight!, false, true), this.bias) as tf.Tensor2D;
+        return activation === 'relu' ? tf.relu(y) : y;
+      });
+    }
     return tf.fused.matMul({ a: x, b: this.weightT, bias: this.bias, activation: activation ?? 'linear' }) as tf.Tensor2D;
   }
 }

@@ -71,7 +71,9 @@ export class BertSelfAttention {
       if (this.distanceEmbedding !== undefined) scores = tf.add(scores, this.relativeScores(q, k, B, T));
       scores = tf.add(tf.div(scores, Math.sqrt(hs)), ctx.additiveMask);
       const probs = tf.softmax(scores, -1); // [B, nh, T, T]
-      const context = tf.matMul(probs, v); // [B, nh, T, hs]
+      // HF drops attention probabilities in training; the returned attentions are the undropped ones.
+      const attended = ctx.training === undefined ? probs : ctx.training.dropout(probs, this.config.attention_probs_dropout_prob);
+      const context = tf.matMul(attended, v); // [B, nh, T, hs]
       const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [B * T, H]) as tf.Tensor2D; // [B·T, H]
       return ctx.outputAttentions ? { context: merged, probs } : { context: merged };
     });

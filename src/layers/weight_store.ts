@@ -21,10 +21,18 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export class WeightStore {
   private readonly tensors = new Map<string, tf.Tensor>();
   private readonly taken = new Set<string>();
+  /** Source name → the derived tensor's name and how to get the source's values back (for saving). */
+  private readonly derivedFrom = new Map<string, { name: string; inverse: (t: tf.Tensor) => tf.Tensor }>();
 
-  /** Wraps float32 arrays (by name) as tensors; shapes come from the specs. */
-  static fromArrays(specs: WeightSpec[], arrays: Map<string, Float32Array>): WeightStore {
-    const store = new WeightStore();
+  /**
+   * `trainable`: every weight is a trainable tf.Variable under its HF name, and layers keep them
+   * as they are (no derived copies), so gradients reach them (src/training).
+   */
+  constructor(readonly trainable = false) {}
+
+  /** Wraps float32 arrays (by name) as tensors (variables when trainable); shapes come from the specs. */
+  static fromArrays(specs: WeightSpec[], arrays: Map<string, Float32Array>, options: { trainable?: boolean } = {}): WeightStore {
+    const store = new WeightStore(options.trainable === true);
     try {
       for (const spec of specs) {
         const values = arrays.get(spec.name);
@@ -33,7 +41,8 @@ export class WeightStore {
         if (values.length !== size) {
           throw new WeightLoadError(`weight "${spec.name}" has ${values.length} values; shape [${spec.shape.join(', ')}] needs ${size}.`);
         }
-        store.add(spec.name, tf.tensor(values, spec.shape, 'float32'));
+        // tf.variable shares the tensor's data; tidy drops the plain tensor object itself.
+        store.add(spec.name, store.trainable ? tf.tidy(() => tf.variable(tf.tensor(values, spec.shape, 'float32'), true)) : tf.tensor(values, spec.shape, 'float32'));
       }
     } catch (e) {
       store.dispose();
@@ -68,14 +77,31 @@ export class WeightStore {
    * Replaces the source tensor by one derived from it (computed once, at load), stored under
    * `name`; the source is disposed.
    */
-  derive(name: string, source: WeightSpec, compute: (input: tf.Tensor) => tf.Tensor): tf.Tensor {
+  derive(name: string, source: WeightSpec, compute: (input: tf.Tensor) => tf.Tensor, inverse: (derived: tf.Tensor) => tf.Tensor = compute): tf.Tensor {
     const input = this.take(source);
     const derived = tf.tidy(() => compute(input));
+    this.derivedFrom.set(source.name, { name, inverse });
     input.dispose();
     this.tensors.delete(source.name);
     this.add(name, derived);
     this.taken.add(name);
     return derived;
+  }
+
+  /** The weight a spec names in its HF layout (a derived copy is turned back); the caller owns the result. */
+  read(spec: WeightSpec): tf.Tensor {
+    const own = this.tensors.get(spec.name);
+    if (own !== undefined) return tf.clone(own);
+    const derived = this.derivedFrom.get(spec.name);
+    const tensor = derived === undefined ? undefined : this.tensors.get(derived.name);
+    if (derived === undefined || tensor === undefined) throw new WeightLoadError(`missing weight "${spec.name}".`);
+    return tf.tidy(() => derived.inverse(tensor));
+  }
+
+  /** Every weight as a trainable variable by HF name (a trainable store only). */
+  variables(): Map<string, tf.Variable> {
+    if (!this.trainable) throw new WeightLoadError('these weights were not loaded as trainable; load the model with { trainable: true } to train it.');
+    return new Map([...this.tensors].map(([name, t]) => [name, t as tf.Variable]));
   }
 
   dispose(): void {

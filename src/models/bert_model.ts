@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { BertEmbeddings } from '../layers/embeddings.js';
 import { BertEncoder } from '../layers/encoder.js';
-import type { ForwardContext } from '../layers/forward_context.js';
+import type { ForwardContext, TrainingPass } from '../layers/forward_context.js';
 import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
 import type { CheckedInputs, OutputOptions } from './inputs.js';
 import { tidyResult } from '../layers/tidy.js';
@@ -45,7 +45,8 @@ export class BertModel {
     return [...BertEmbeddings.weightSpecs(config, `${prefix}.embeddings`), ...BertEncoder.weightSpecs(config, `${prefix}.encoder`)];
   }
 
-  apply(inputs: CheckedInputs, options: OutputFlags): BertModelOutput {
+  /** `training` (src/training) turns dropout on; inference leaves it undefined. */
+  apply(inputs: CheckedInputs, options: OutputFlags, training?: TrainingPass): BertModelOutput {
     return tidyResult(() => {
       const { batch: B, seq: T } = inputs;
       const H = this.config.hidden_size;
@@ -55,8 +56,8 @@ export class BertModel {
       const additive = new Float32Array(B * T);
       for (let i = 0; i < additive.length; i++) additive[i] = inputs.attentionMask[i] === 1 ? 0 : FLOAT32_MIN;
       const additiveMask = tf.tensor4d(additive, [B, 1, 1, T]);
-      const embedded = this.embeddings.apply(ids, types); // [B·T, H]
-      const ctx: ForwardContext = { additiveMask, batch: B, seq: T, ...options };
+      const embedded = this.embeddings.apply(ids, types, training); // [B·T, H]
+      const ctx: ForwardContext = { additiveMask, batch: B, seq: T, ...options, ...(training !== undefined ? { training } : {}) };
       const encoded = this.encoder.apply(embedded, ctx);
       const to3d = (x: tf.Tensor2D) => tf.reshape(x, [B, T, H]) as tf.Tensor3D;
       const output: BertModelOutput = { last_hidden_state: to3d(encoded.last) };

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { Linear } from '../layers/linear.js';
 import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import type { TrainingPass } from '../layers/forward_context.js';
 import { BertModel, type BertModelOutput, type OutputFlags } from './bert_model.js';
 import type { CheckedInputs } from './inputs.js';
 
@@ -38,9 +39,9 @@ export class DPREncoder {
     return DPREncoder.embeddingsSize(this.config);
   }
 
-  apply(inputs: CheckedInputs, options: OutputFlags): DPREncoderResult {
+  apply(inputs: CheckedInputs, options: OutputFlags, training?: TrainingPass): DPREncoderResult {
     return tf.tidy(() => {
-      const out = this.bertModel.apply(inputs, options);
+      const out = this.bertModel.apply(inputs, options, training);
       const [B, , H] = out.last_hidden_state.shape;
       const cls = tf.reshape(tf.slice(out.last_hidden_state, [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D; // [B, H]
       const pooled = this.encodeProj === undefined ? cls : this.encodeProj.apply(cls);

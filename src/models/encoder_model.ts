@@ -12,6 +12,7 @@ import { DPREncoder } from './dpr_encoder.js';
 import { checkInputs, type ModelInputs, type OutputOptions } from './inputs.js';
 import { DPRPretrainedModel } from './pretrained.js';
 import { tidyResult } from '../layers/tidy.js';
+import type { TrainingPass } from '../layers/forward_context.js';
 
 /** A type alias, not an interface, so that `tf.dispose(output)` accepts it. */
 export type DPREncoderOutput = {
@@ -39,6 +40,17 @@ export abstract class DPREncoderModel extends DPRPretrainedModel {
   /** Width of `pooler_output`. */
   get embeddingsSize(): number {
     return this.encoder.embeddingsSize;
+  }
+
+  /**
+   * pooler_output [batch, D] of a forward pass for training: with `training`, dropout as configured
+   * (hidden_dropout_prob, attention_probs_dropout_prob); run it under tf.variableGrads over
+   * `trainableParameters()` (a model built with { trainable: true }) to get gradients.
+   */
+  forwardPooled(inputs: ModelInputs, training?: TrainingPass): tf.Tensor2D {
+    this.checkAlive();
+    const checked = checkInputs(inputs, this.config, 'non_pad');
+    return tf.tidy(() => this.encoder.apply(checked, outputFlags({}), training).pooled_output);
   }
 
   /**

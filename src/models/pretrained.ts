@@ -12,6 +12,12 @@ import { loadWeightArrays } from './load_weights.js';
 import { resolvePretrained } from '../hub/resolve.js';
 import { MODEL_FILES } from '../io/model_files.js';
 import type { PretrainedOptions } from '../hub/options.js';
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** How to build a model's weights: `trainable` makes each a tf.Variable for training (src/training). */
+export interface BuildOptions {
+  trainable?: boolean;
+}
 
 /** A model class as the loader and `convert` use it: its statics and its constructor. */
 export interface ModelClass<M> {
@@ -39,18 +45,30 @@ export abstract class DPRPretrainedModel {
    * names) from a directory, or from the HuggingFace cache for a hub id such as
    * "facebook/dpr-question_encoder-single-nq-base" (downloaded on first use; see PretrainedOptions).
    */
-  static fromPretrained<M>(this: ModelClass<M>, nameOrDir: string, options: PretrainedOptions = {}): Promise<M> {
+  static fromPretrained<M>(this: ModelClass<M>, nameOrDir: string, options: PretrainedOptions & BuildOptions = {}): Promise<M> {
     return loadPretrained(this, nameOrDir, options);
   }
 
   /** Builds the model from float32 arrays keyed by HF name. The backend must be ready. */
-  static fromWeights<M>(this: ModelClass<M>, config: Partial<DPRConfig>, weights: Map<string, Float32Array>): M {
-    return fromWeightArrays(this, config, weights);
+  static fromWeights<M>(this: ModelClass<M>, config: Partial<DPRConfig>, weights: Map<string, Float32Array>, options: BuildOptions = {}): M {
+    return fromWeightArrays(this, config, weights, options);
   }
 
   /** Throws when the model was disposed (its weights are gone). */
   protected checkAlive(): void {
     if (this.disposed) throw new DPRError(`${this.constructor.name} was disposed; load it again to use it.`);
+  }
+
+  /** The weights as trainable variables by HF name; the model must have been built with { trainable: true }. */
+  trainableParameters(): Map<string, tf.Variable> {
+    this.checkAlive();
+    return this.store.variables();
+  }
+
+  /** A weight in its HF name and layout (e.g. for saving); the caller owns the returned tensor. */
+  readWeight(spec: WeightSpec): tf.Tensor {
+    this.checkAlive();
+    return this.store.read(spec);
   }
 
   /** Frees every tensor the model holds. Safe to call twice. */
@@ -68,7 +86,7 @@ export abstract class DPRPretrainedModel {
  * Reads config.json and the weights from a directory, or from the HuggingFace cache for a hub id
  * (downloading what is missing), and builds the model on the active backend.
  */
-async function loadPretrained<M>(cls: ModelClass<M>, nameOrDir: string, options: PretrainedOptions): Promise<M> {
+async function loadPretrained<M>(cls: ModelClass<M>, nameOrDir: string, options: PretrainedOptions & BuildOptions): Promise<M> {
   const dir = await resolvePretrained(nameOrDir, { ...options, files: MODEL_FILES, weights: true });
   await ensureBackend();
   const config = loadConfig(dir);
@@ -79,14 +97,14 @@ async function loadPretrained<M>(cls: ModelClass<M>, nameOrDir: string, options:
     );
   }
   cls.checkConfig(config);
-  return fromWeightArrays(cls, config, loadWeightArrays(dir, cls.weightSpecs(config)));
+  return fromWeightArrays(cls, config, loadWeightArrays(dir, cls.weightSpecs(config)), options);
 }
 
 /** Builds a model from a config and float32 arrays keyed by HF name (e.g. random weights). */
-function fromWeightArrays<M>(cls: ModelClass<M>, config: DPRConfig | Partial<DPRConfig>, arrays: Map<string, Float32Array>): M {
+function fromWeightArrays<M>(cls: ModelClass<M>, config: DPRConfig | Partial<DPRConfig>, arrays: Map<string, Float32Array>, options: BuildOptions = {}): M {
   const full = makeConfig(config as Partial<DPRConfig>);
   cls.checkConfig(full);
-  const store = WeightStore.fromArrays(cls.weightSpecs(full), arrays);
+  const store = WeightStore.fromArrays(cls.weightSpecs(full), arrays, options);
   try {
     const model = new cls(full, store);
     // The specs are the list files are checked against; a layer that took another list is a bug here.

@@ -1,0 +1,3 @@
+import { defineTrainingParityTests } from './parity_runner.js';
+
+defineTrainingParityTests('cpu', 'tfjs');
