@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setBackend, type BackendName } from '../src/backend.js';
-import { fastMatMulStatus, registerFastMatMul, unregisterFastMatMul } from '../src/kernels/fast_matmul.js';
+import { nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../src/kernels/native_kernels.js';
 import { TFDPRContextEncoder } from '../src/models/context_encoder.js';
 import { TFDPRQuestionEncoder } from '../src/models/question_encoder.js';
 import { randomWeightArrays } from '../src/models/random_weights.js';
@@ -38,9 +38,9 @@ function longText(seed: number): string {
 
 export async function benchTrain(backend: BackendName, matmulChoice: MatMulChoice, steps = 2): Promise<BenchRow | undefined> {
   await setBackend(backend);
-  unregisterFastMatMul();
-  if (matmulChoice === 'native' && !(await registerFastMatMul())) return undefined;
-  const matmul = matmulChoice === 'native' ? `native-${fastMatMulStatus().isa}` : 'tfjs';
+  unregisterNativeKernels();
+  if (matmulChoice === 'native' && !(await registerNativeKernels())) return undefined;
+  const matmul = matmulChoice === 'native' ? `native-${nativeKernelStatus().isa}` : 'tfjs';
   const v = vocab();
   const q = new DPRTrainableEncoder(
     TFDPRQuestionEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRQuestionEncoder.weightSpecs(BERT_BASE), 1, 0.02), { trainable: true }),

@@ -9,7 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { SAFETENSORS_WEIGHTS, TOKENIZER_FILES } from '../io/convert.js';
+import { filesOf, SAFETENSORS_WEIGHTS, TOKENIZER_FILES } from '../io/model_files.js';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { DPRPretrainedModel, ModelClass } from './pretrained.js';
 
@@ -44,7 +44,7 @@ export async function savePretrained(model: DPRPretrainedModel, dir: string, opt
   writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n');
   renameSync(tmp, join(dir, 'config.json'));
   if (options.tokenizerFrom !== undefined) {
-    for (const file of TOKENIZER_FILES) {
+    for (const file of filesOf(TOKENIZER_FILES)) {
       const source = join(options.tokenizerFrom, file);
       if (existsSync(source)) copyFileSync(source, join(dir, file));
     }

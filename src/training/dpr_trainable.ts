@@ -3,7 +3,8 @@
  * trainable weights, its tokenizer, and saving as a HuggingFace directory.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { resolvePretrained, MODEL_FILES, TOKENIZER_FILES } from '../hub/resolve.js';
+import { resolvePretrained } from '../hub/resolve.js';
+import { MODEL_FILES, TOKENIZER_FILES } from '../io/model_files.js';
 import { TFDPRContextEncoder } from '../models/context_encoder.js';
 import type { DPREncoderModel } from '../models/encoder_model.js';
 import { TFDPRQuestionEncoder } from '../models/question_encoder.js';
