@@ -18,3 +18,4 @@ export { convertCheckpoint, type ConvertOptions, type ConvertReport } from './io
 export { PytorchCheckpoint } from './io/pytorch_checkpoint.js';
 export * from './retrieval/index.js';
 export { registerFastMatMul, unregisterFastMatMul, fastMatMulStatus, type FastMatMulStatus } from './kernels/fast_matmul.js';
+export * from './eval/index.js';
