@@ -8,3 +8,5 @@ export { Bm25Index, PYSERINI_BM25_PARAMS, BM25_INDEX_FILE, BM25_FORMAT, type Bm2
 export { analyzeForBm25, LUCENE_ENGLISH_STOP_WORDS, BM25_ANALYZER_NAME } from './bm25_analyzer.js';
 export { fuseHybrid, PYSERINI_NQ_FUSION, DPR_PAPER_FUSION, type FusionOptions, type FusedHit, type ScoredHit } from './hybrid.js';
 export { readQaFile, saveBm25Index, loadBm25Index, hasBm25Index, bm25IndexPath } from './node_files.js';
+export { parseRetrievedText, rankedFromRetrieved, type RetrievedQuestion, type RetrievedPassage } from './retrieved_file.js';
+export { readerExactMatch, type ReaderPrediction, type ReaderEvalResult } from './reader_eval.js';
