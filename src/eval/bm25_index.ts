@@ -40,6 +40,8 @@ export interface Bm25Passage {
 
 export interface ScoredPassageId {
   id: string;
+  /** The passage's position in the corpus it was built from (the dense index's row, when built beside one). */
+  row: number;
   score: number;
 }
 
@@ -127,7 +129,7 @@ export class Bm25Index {
   search(query: string, k: number): ScoredPassageId[] {
     if (!Number.isInteger(k) || k <= 0) throw new InputError(`k must be a positive integer; got ${k}.`);
     const scale = 1 / (this.params.k1 + 1);
-    return this.engine.search(query, k).map(([row, score]) => ({ id: this.ids[Number(row)]!, score: score * scale }));
+    return this.engine.search(query, k).map(([row, score]) => ({ id: this.ids[Number(row)]!, row: Number(row), score: score * scale }));
   }
 }
 

@@ -10,3 +10,4 @@ export { fuseHybrid, PYSERINI_NQ_FUSION, DPR_PAPER_FUSION, type FusionOptions, t
 export { readQaFile, saveBm25Index, loadBm25Index, hasBm25Index, bm25IndexPath } from './node_files.js';
 export { parseRetrievedText, rankedFromRetrieved, type RetrievedQuestion, type RetrievedPassage } from './retrieved_file.js';
 export { readerExactMatch, type ReaderPrediction, type ReaderEvalResult } from './reader_eval.js';
+export { evaluateRetrieval, type Retriever, type EvaluateRetrievalOptions, type RetrievalEvaluation } from './evaluate_retrieval.js';
