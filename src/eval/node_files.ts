@@ -30,7 +30,7 @@ export function hasBm25Index(indexDir: string): boolean {
 export async function saveBm25Index(indexDir: string, index: Bm25Index): Promise<string> {
   const path = bm25IndexPath(indexDir);
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, index.toJSON());
+  await writeFile(tmp, index.toBytes());
   await rename(tmp, path);
   return path;
 }
@@ -40,5 +40,5 @@ export async function loadBm25Index(indexDir: string): Promise<Bm25Index> {
   if (!existsSync(path)) {
     throw new InputError(`${indexDir}: holds no BM25 index (${BM25_INDEX_FILE}); build one with Bm25Index.build and saveBm25Index first.`);
   }
-  return Bm25Index.fromJSON(await readFile(path, 'utf8'), path);
+  return Bm25Index.fromBytes(await readFile(path), path);
 }

@@ -1,6 +1,6 @@
 /**
- * BM25 (wink-bm25-text-search behind our interface) against the Lucene BM25 formula computed here
- * independently, persistence without re-analysis, and Pyserini's fusion on hand-computed lists.
+ * BM25 against Lucene's BM25 formula computed here independently (with Lucene's one-byte document
+ * lengths), persistence without re-analysis, and Pyserini's fusion on hand-computed lists.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  analyzeForBm25, Bm25Index, BM25_INDEX_FILE, fuseHybrid, loadBm25Index, PYSERINI_BM25_PARAMS, saveBm25Index, DPR_PAPER_FUSION,
+  analyzeForBm25, Bm25Index, BM25_INDEX_FILE, fuseHybrid, loadBm25Index, luceneStoredLength, PYSERINI_BM25_PARAMS, saveBm25Index, DPR_PAPER_FUSION,
 } from '../../src/eval/index.js';
 import { InputError } from '../../src/errors.js';
 
@@ -32,7 +32,7 @@ function referenceScores(query: string, k1: number, b: number): Map<string, numb
       const tf = d.filter((t) => t === term).length;
       if (tf === 0) return;
       const id = PASSAGES[i]!.id;
-      scores.set(id, (scores.get(id) ?? 0) + (idf * tf) / (tf + k1 * (1 - b + (b * d.length) / avgdl)));
+      scores.set(id, (scores.get(id) ?? 0) + (idf * tf) / (tf + k1 * (1 - b + (b * luceneStoredLength(d.length)) / avgdl)));
     });
   }
   return scores;
@@ -41,6 +41,13 @@ function referenceScores(query: string, k1: number, b: number): Map<string, numb
 describe('analyzeForBm25', () => {
   test('word segmentation, lowercase, Lucene stop words, Porter stems', () => {
     assert.deepEqual(analyzeForBm25('The Novels were WRITTEN in exile, and published!'), ['novel', 'were', 'written', 'exil', 'publish']);
+  });
+  test("UAX #29 joins: U.S, don't, 3,500, 3.14 stay whole; one token per Han/Hiragana character", () => {
+    assert.deepEqual(analyzeForBm25("U.S. don't 3,500 3.14 東京タワー x:y end."), ['u.', "don't", '3,500', '3.14', '東', '京', 'タワー', 'x:y', 'end']);
+  });
+  test("Lucene's one-byte length: exact below 24, then 4 significant bits", () => {
+    for (let l = 0; l < 26; l++) assert.equal(luceneStoredLength(l), l);
+    assert.deepEqual([40, 41, 100, 1000].map(luceneStoredLength), [40, 40, 96, 984]);
   });
 });
 
@@ -65,13 +72,15 @@ describe('Bm25Index', () => {
     assert.equal(loaded.size, 5);
   });
   test('bad input: too few passages, bad params, bad k, missing or foreign file', async () => {
-    assert.throws(() => Bm25Index.build(PASSAGES.slice(0, 2)), (e: Error) => e instanceof InputError && /at least 3 passages/.test(e.message));
+    assert.deepEqual(Bm25Index.build([]).search('x', 3), []);
     assert.throws(() => Bm25Index.build(PASSAGES, { k1: 0.9, b: 2 }), /0 <= b <= 1/);
     assert.throws(() => index.search('x', 0), /positive integer/);
     const dir = mkdtempSync(join(tmpdir(), 'bm25-'));
     await assert.rejects(loadBm25Index(dir), (e: Error) => e instanceof InputError && /holds no BM25 index/.test(e.message));
     writeFileSync(join(dir, BM25_INDEX_FILE), '{"format":"other"}');
-    await assert.rejects(loadBm25Index(dir), /not a tfjs-dpr-bm25 v1 file/);
+    await assert.rejects(loadBm25Index(dir), (e: Error) => e instanceof InputError && /bm25\.bin: not a tfjs-dpr-bm25 file; rebuild/.test(e.message));
+    const good = index.toBytes();
+    await assert.rejects(Promise.resolve().then(() => Bm25Index.fromBytes(good.subarray(0, good.length - 4))), /truncated/);
     assert.ok(readFileSync(join(dir, BM25_INDEX_FILE), 'utf8').length > 0);
   });
 });
