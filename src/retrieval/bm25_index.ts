@@ -212,6 +212,6 @@ function align4(n: number): number {
 
 function checkParams(params: Bm25Params): void {
   if (!(params.k1 >= 0) || !(params.b >= 0 && params.b <= 1)) {
-    throw new InputError(`params: BM25 needs k1 >= 0 and 0 <= b <= 1; got k1 = ${params.k1}, b = ${params.b}.`);
+    throw new InputError(`BM25 needs \`k1\` >= 0 and \`b\` within 0..1; got k1 = ${params.k1}, b = ${params.b}.`);
   }
 }
