@@ -3,13 +3,14 @@
  *
  *   npm run bench                          all workloads
  *   npm run bench -- --only passages-128   one workload (passages-128, passages-256, question-32,
- *                                          tokenizer, convert, retrieval, train; comma-separated for several)
+ *                                          tokenizer, convert, retrieval, train, eval; comma-separated for several)
  *   npm run bench -- --json                JSON lines
  *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
  */
 import { availableParallelism } from 'node:os';
 import { benchConvert } from './bench_convert.js';
+import { benchEval } from './bench_eval.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
 import { benchRetrieval } from './bench_retrieval.js';
 import { benchTokenizer } from './bench_tokenizer.js';
@@ -82,6 +83,7 @@ const WORKLOADS: Workload[] = [
       return rows.filter((r): r is BenchRow => r !== undefined);
     },
   },
+  { name: 'eval', run: () => benchEval() as Promise<BenchRow[]> },
 ];
 
 function printTable(rows: BenchRow[]): void {

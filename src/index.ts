@@ -32,3 +32,4 @@ export {
 } from './kernels/native_kernels.js';
 export * from './training/index.js';
 export { savePretrained, type SaveOptions } from './models/save_pretrained.js';
+export * from './eval/index.js';

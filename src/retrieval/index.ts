@@ -17,3 +17,8 @@ export { encodeForEncoder, maxInputLength } from './tokenize.js';
 export { TopK, type Hit } from './top_k.js';
 export type { PassageStore, PassageRecord, StoreHit, StoreSearchOptions, EncoderStamp } from './store.js';
 export { loadEncoder, type LoadEncoderOptions, type LoadedEncoder } from './encoders.js';
+export { Bm25Index, PYSERINI_BM25_PARAMS, BM25_INDEX_FILE, BM25_FORMAT, luceneStoredLength, type Bm25Params, type Bm25Passage, type ScoredPassageId } from './bm25_index.js';
+export { analyzeForBm25, LUCENE_ENGLISH_STOP_WORDS, BM25_ANALYZER_NAME } from './bm25_analyzer.js';
+export { saveBm25Index, loadBm25Index, hasBm25Index, bm25IndexPath, buildBm25ForIndex } from './bm25_files.js';
+export { fuseHybrid, PYSERINI_NQ_FUSION, DPR_PAPER_FUSION, type FusionOptions, type FusedHit, type ScoredHit } from './hybrid.js';
+export { searchQuestionsHybrid, DEFAULT_HYBRID_DEPTH, type HybridSearchOptions, type HybridHit } from './hybrid_search.js';

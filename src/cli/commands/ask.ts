@@ -12,11 +12,14 @@ import { planCachedIndex } from '../../retrieval/default_index.js';
 import { DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex } from '../../retrieval/index_format.js';
+import { buildBm25ForIndex, hasBm25Index, saveBm25Index } from '../../retrieval/bm25_files.js';
+import { searchQuestionsHybrid } from '../../retrieval/hybrid_search.js';
 import { checkEncoderFitsIndex, searchQuestions } from '../../retrieval/question_search.js';
 import { loadReader, readSpans } from '../../retrieval/read.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { indexFile } from '../index_from_file.js';
 import type { FlagNames } from '../option_flags.js';
+import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from '../hybrid_flags.js';
 import { hubProgressReporter } from '../progress.js';
 import { snippet } from '../snippet.js';
 
@@ -39,6 +42,7 @@ export const SPEC: CommandSpec = {
     'max-answer-length': { type: 'integer', min: 1, default: 10, value: 'L', description: 'longest answer, in tokens' },
     'num-spans-per-passage': { type: 'integer', min: 1, default: 1, value: 'K', description: 'answers taken from one passage' },
     json: { type: 'boolean', description: 'print one JSON line per question: {"question", "answers": [{text, span_score, relevance_score, passage: {id, title, text, score}}]}' },
+    ...HYBRID_OPTIONS,
   },
   epilog:
     'examples:\n  dpr ask "who discovered penicillin?"\n' +
@@ -53,7 +57,10 @@ export async function run(argv: string[]): Promise<number> {
   if (questions.some((q) => q.trim() === '')) throw new InputError('a question is empty; give the text of the question.');
   const json = flag(args, 'json');
   const k = num(args, 'k')!;
-  const index = await DenseIndex.open(str(args, 'index') ?? (await sampleIndex(str(args, 'context-model')!, num(args, 'workers'))));
+  const hybrid = hybridFromArgs(args);
+  const indexDir = str(args, 'index') ?? (await sampleIndex(str(args, 'context-model')!, num(args, 'workers'), hybrid !== undefined));
+  const bm25 = hybrid ? await loadBm25ForHybrid(indexDir) : undefined;
+  const index = await DenseIndex.open(indexDir);
   try {
     // One in-process question encoder, as in `dpr search`: questions are few and short.
     const onProgress = hubProgressReporter();
@@ -63,7 +70,9 @@ export async function run(argv: string[]): Promise<number> {
       const { reader, tokenizer } = await loadReader(str(args, 'reader-model')!, { option: 'readerModel', onProgress });
       try {
         const questionList = questions.map((text, i) => ({ id: i + 1, text }));
-        const retrieved = await searchQuestions(encoder, index, questionList, k, DEFAULT_QUESTION_BATCH_SIZE);
+        const retrieved = bm25 && hybrid
+          ? await searchQuestionsHybrid(encoder, index, bm25, questionList, k, DEFAULT_QUESTION_BATCH_SIZE, hybrid)
+          : await searchQuestions(encoder, index, questionList, k, DEFAULT_QUESTION_BATCH_SIZE);
         for (const [qi, question] of questions.entries()) {
           const hits = retrieved[qi]!;
           const spans = await readSpans(reader, tokenizer, question, hits, {
@@ -100,8 +109,8 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The cached index of the bundled sample corpus, built (or resumed) first when needed. */
-async function sampleIndex(contextModel: string, workers: number | undefined): Promise<string> {
+/** The cached index of the bundled sample corpus, built (or resumed) first when needed, with its BM25 index for --hybrid. */
+async function sampleIndex(contextModel: string, workers: number | undefined, withBm25: boolean): Promise<string> {
   const corpus = sampleCorpusPath();
   const plan = await planCachedIndex(contextModel, corpus, { onProgress: hubProgressReporter() });
   if (!plan.ready) {
@@ -114,6 +123,14 @@ async function sampleIndex(contextModel: string, workers: number | undefined): P
       label: 'sample corpus',
       ...(workers !== undefined ? { workers } : {}),
     });
+  }
+  if (withBm25 && !hasBm25Index(plan.dir)) {
+    const index = await DenseIndex.open(plan.dir);
+    try {
+      await saveBm25Index(plan.dir, await buildBm25ForIndex(index));
+    } finally {
+      await index.close();
+    }
   }
   return plan.dir;
 }

@@ -4,12 +4,14 @@
  */
 import { InputError } from '../../errors.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from '../../retrieval/defaults.js';
-import type { EmbeddingDtype } from '../../retrieval/index_format.js';
+import { buildBm25ForIndex, saveBm25Index } from '../../retrieval/bm25_files.js';
+import { PYSERINI_BM25_PARAMS, type Bm25Params } from '../../retrieval/bm25_index.js';
+import { DenseIndex, type EmbeddingDtype } from '../../retrieval/index_format.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { indexFile } from '../index_from_file.js';
 import type { FlagNames } from '../option_flags.js';
 
-export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume' };
+export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume', k1: '--k1', b: '--b' };
 
 export const BUILD_SPEC: CommandSpec = {
   name: 'dpr index build',
@@ -25,8 +27,21 @@ export const BUILD_SPEC: CommandSpec = {
     resume: { type: 'boolean', description: 'continue an interrupted build in --out (same settings and corpus)' },
     overwrite: { type: 'boolean', description: 'replace an index that already exists in --out' },
     workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
+    bm25: { type: 'boolean', description: 'also write the BM25 index used by --hybrid (as `dpr index bm25` does)' },
   },
   epilog: 'example:\n  dpr index build --model ./context_encoder --passages data/sample_corpus.jsonl --out ./sample_index',
+};
+
+export const BM25_SPEC: CommandSpec = {
+  name: 'dpr index bm25',
+  summary: 'Write the BM25 index (bm25.bin) of the passages stored in a dense index, for --hybrid search.',
+  usage: '--index INDEX_DIR [--k1 0.9] [--b 0.4]',
+  options: {
+    index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
+    k1: { type: 'number', min: 0, default: PYSERINI_BM25_PARAMS.k1, value: 'K1', description: 'BM25 term-frequency saturation (Pyserini\'s DPR setting)' },
+    b: { type: 'number', min: 0, default: PYSERINI_BM25_PARAMS.b, value: 'B', description: 'BM25 length normalisation, 0..1 (Pyserini\'s DPR setting)' },
+  },
+  epilog: 'example:\n  dpr index bm25 --index ./sample_index',
 };
 
 const USAGE = [
@@ -34,8 +49,9 @@ const USAGE = [
   '',
   'subcommands:',
   '  build      embed a passage corpus into a dense index',
+  '  bm25       write the BM25 index of an index\'s passages (for --hybrid)',
   '',
-  'Run `dpr index build --help` for its options.',
+  'Run `dpr index <subcommand> --help` for its options.',
 ].join('\n');
 
 async function build(argv: string[]): Promise<number> {
@@ -62,6 +78,26 @@ async function build(argv: string[]): Promise<number> {
     `indexed ${result.manifest.count} passages${resumed} into ${out}: dim ${result.manifest.dim}, ${result.manifest.dtype}, ` +
       `${seconds.toFixed(1)} s, ${(encoded / seconds).toFixed(1)} passages/s\n`,
   );
+  if (flag(args, 'bm25')) await writeBm25(out, PYSERINI_BM25_PARAMS);
+  return 0;
+}
+
+async function writeBm25(indexDir: string, params: Bm25Params): Promise<void> {
+  const started = performance.now();
+  const index = await DenseIndex.open(indexDir);
+  try {
+    const path = await saveBm25Index(indexDir, await buildBm25ForIndex(index, params));
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`wrote the BM25 index of ${index.count} passages to ${path} (k1 ${params.k1}, b ${params.b}), ${seconds.toFixed(1)} s\n`);
+  } finally {
+    await index.close();
+  }
+}
+
+async function bm25(argv: string[]): Promise<number> {
+  const args = parseArgsOrHelp(BM25_SPEC, argv);
+  if (args === undefined) return 0;
+  await writeBm25(str(args, 'index')!, { k1: num(args, 'k1')!, b: num(args, 'b')! });
   return 0;
 }
 
@@ -72,5 +108,6 @@ export async function run(argv: string[]): Promise<number> {
     return sub === undefined ? 2 : 0;
   }
   if (sub === 'build') return build(rest);
-  throw new InputError(`unknown subcommand "${sub}"; the index subcommand is \`dpr index build\` (see \`dpr index --help\`).`);
+  if (sub === 'bm25') return bm25(rest);
+  throw new InputError(`unknown subcommand "${sub}"; the index subcommands are \`dpr index build\` and \`dpr index bm25\` (see \`dpr index --help\`).`);
 }

@@ -6,9 +6,11 @@ import { InputError } from '../../errors.js';
 import { DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex } from '../../retrieval/index_format.js';
+import { searchQuestionsHybrid } from '../../retrieval/hybrid_search.js';
 import { checkEncoderFitsIndex, searchQuestions, type Question, type SearchHit } from '../../retrieval/question_search.js';
 import { type CommandSpec, type ParsedArgs, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { readJsonl, toTextRecord } from '../jsonl.js';
+import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from '../hybrid_flags.js';
 import type { FlagNames } from '../option_flags.js';
 import { hubProgressReporter } from '../progress.js';
 import { snippet } from '../snippet.js';
@@ -27,6 +29,7 @@ export const SPEC: CommandSpec = {
     input: { type: 'string', value: 'FILE', description: 'JSONL, one {"id", "text"} question per line; - reads stdin' },
     json: { type: 'boolean', description: 'print one JSON line per question: {"id", "question", "hits": [{"id", "score", "title", "text"}]}' },
     'batch-size': { type: 'integer', min: 1, default: DEFAULT_QUESTION_BATCH_SIZE, value: 'N', description: 'questions encoded and searched together' },
+    ...HYBRID_OPTIONS,
   },
   epilog: 'example:\n  dpr search --model ./question_encoder --index ./sample_index -k 5 "what is the capital of france?"',
 };
@@ -66,6 +69,8 @@ export async function run(argv: string[]): Promise<number> {
   const k = num(args, 'k')!;
   const batchSize = num(args, 'batch-size')!;
   const json = flag(args, 'json');
+  const hybrid = hybridFromArgs(args);
+  const bm25 = hybrid ? await loadBm25ForHybrid(str(args, 'index')!) : undefined;
   const index = await DenseIndex.open(str(args, 'index')!);
   try {
     // Questions are few and short: one in-process model (whose native matMul, if built, uses every
@@ -75,7 +80,9 @@ export async function run(argv: string[]): Promise<number> {
       checkEncoderFitsIndex(encoder, index);
       let batch: Question[] = [];
       const flush = async (): Promise<void> => {
-        const results = await searchQuestions(encoder, index, batch, k, batchSize);
+        const results = bm25 && hybrid
+          ? await searchQuestionsHybrid(encoder, index, bm25, batch, k, batchSize, hybrid)
+          : await searchQuestions(encoder, index, batch, k, batchSize);
         batch.forEach((q, i) => {
           const hits = results[i]!;
           if (json) {
