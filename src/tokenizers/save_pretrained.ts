@@ -197,3 +197,50 @@ export async function writeDirAtomic(dir: string, files: ReadonlyMap<string, str
   }
   return [...files.keys()].map((name) => join(target, name));
 }
+
+/** The parts of a tokenizer that saving reads. */
+export interface SavableTokenizer {
+  readonly is_fast: boolean;
+  readonly vocab: ReadonlyMap<string, number>;
+  readonly do_lower_case: boolean;
+  readonly do_basic_tokenize: boolean;
+  readonly unk_token: string;
+  readonly sep_token: string;
+  readonly pad_token: string;
+  readonly cls_token: string;
+  readonly mask_token: string;
+  readonly additional_special_tokens: readonly string[];
+  readonly model_max_length: number | null;
+  readonly clean_up_tokenization_spaces: boolean;
+  readonly wordpiece_tokenizer: { readonly max_input_chars_per_word: number };
+  readonly all_special_tokens: readonly string[];
+}
+
+/** HF `save_pretrained` of a tokenizer; `settings` are the constructor options only saving needs. */
+export async function saveTokenizer(
+  tokenizer: SavableTokenizer,
+  settings: Pick<TokenizerState, 'never_split' | 'tokenize_chinese_chars' | 'strip_accents'>,
+  dir: string,
+): Promise<string[]> {
+  const t = tokenizer;
+  const state: TokenizerState = {
+    ...settings,
+    // HF writes the slow class's name for a fast tokenizer too.
+    tokenizer_class: t.constructor.name.replace(/Fast$/, ''),
+    fast: t.is_fast,
+    vocab: t.vocab,
+    do_lower_case: t.do_lower_case,
+    do_basic_tokenize: t.do_basic_tokenize,
+    unk_token: t.unk_token,
+    sep_token: t.sep_token,
+    pad_token: t.pad_token,
+    cls_token: t.cls_token,
+    mask_token: t.mask_token,
+    additional_special_tokens: t.additional_special_tokens,
+    model_max_length: t.model_max_length,
+    clean_up_tokenization_spaces: t.clean_up_tokenization_spaces,
+    max_input_chars_per_word: t.wordpiece_tokenizer.max_input_chars_per_word,
+    all_special_tokens: t.all_special_tokens,
+  };
+  return writeDirAtomic(dir, tokenizerFiles(state));
+}
