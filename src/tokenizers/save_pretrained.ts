@@ -10,9 +10,10 @@
  * file when it does (a model saved there first keeps its files, as with HF).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TokenizerError } from '../errors.js';
+import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
 
 /** What a saved tokenizer is made of: the resolved settings of a constructed tokenizer. */
 export interface TokenizerState {
@@ -45,7 +46,7 @@ function sortedJson(obj: Record<string, unknown>): string {
 }
 
 /** HF `BertTokenizer.save_vocabulary`: tokens by id, one a line. Ids must be 0..n-1, or reloading would renumber them. */
-export function vocabTxt(vocab: ReadonlyMap<string, number>): string {
+function vocabTxt(vocab: ReadonlyMap<string, number>): string {
   const byId = new Array<string | undefined>(vocab.size);
   for (const [token, id] of vocab) {
     if (id >= vocab.size || byId[id] !== undefined) {
@@ -62,7 +63,7 @@ export function vocabTxt(vocab: ReadonlyMap<string, number>): string {
   return byId.map((t) => `${t!}\n`).join('');
 }
 
-export function tokenizerConfigJson(s: TokenizerState): string {
+function tokenizerConfigJson(s: TokenizerState): string {
   const config: Record<string, unknown> = {
     cls_token: s.cls_token,
     do_basic_tokenize: s.do_basic_tokenize,
@@ -83,14 +84,14 @@ export function tokenizerConfigJson(s: TokenizerState): string {
   return sortedJson(config);
 }
 
-export function specialTokensMapJson(s: TokenizerState): string {
+function specialTokensMapJson(s: TokenizerState): string {
   const map: Record<string, unknown> = { cls_token: s.cls_token, mask_token: s.mask_token, pad_token: s.pad_token, sep_token: s.sep_token, unk_token: s.unk_token };
   if (s.additional_special_tokens.length > 0) map['additional_special_tokens'] = [...s.additional_special_tokens];
   return sortedJson(map);
 }
 
 /** The fast-tokenizer file HF's BertConverter builds for the same settings. */
-export function tokenizerJson(s: TokenizerState): string {
+function tokenizerJson(s: TokenizerState): string {
   if (!s.do_basic_tokenize) {
     throw new TokenizerError(
       'tokenizer.json cannot express do_basic_tokenize: false (its BertPreTokenizer always splits on punctuation); ' +
@@ -135,7 +136,7 @@ export function tokenizerJson(s: TokenizerState): string {
 }
 
 /** The files of a saved tokenizer, name → content, in the order HF writes them. */
-export function tokenizerFiles(s: TokenizerState): Map<string, string> {
+function tokenizerFiles(s: TokenizerState): Map<string, string> {
   const files = new Map<string, string>();
   files.set('tokenizer_config.json', tokenizerConfigJson(s));
   files.set('special_tokens_map.json', specialTokensMapJson(s));
@@ -144,19 +145,9 @@ export function tokenizerFiles(s: TokenizerState): Map<string, string> {
   return files;
 }
 
-async function writeDurably(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx');
+function directoryExists(path: string): boolean | null {
   try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean | null> {
-  try {
-    return (await stat(path)).isDirectory();
+    return statSync(path).isDirectory();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
@@ -164,38 +155,43 @@ async function isDirectory(path: string): Promise<boolean | null> {
 }
 
 /**
- * Writes `files` into `dir` atomically: into a temporary sibling directory first, which is then
- * renamed to `dir` (or, when `dir` already exists, whose files are each renamed into it).
- * Returns the paths written.
+ * Writes `files` into `dir` atomically and durably (io/atomic_file.ts): into a temporary sibling
+ * directory first, which is then renamed to `dir` — or, when `dir` already exists, whose files
+ * are each renamed into it. Returns the paths written.
  */
-export async function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
+function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>): string[] {
   const target = resolve(dir);
-  const existing = await isDirectory(target);
+  const existing = directoryExists(target);
   if (existing === false) throw new TokenizerError(`${dir} exists and is not a directory; pass a directory path to savePretrained.`);
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
   try {
-    for (const [name, content] of files) await writeDurably(join(tmp, name), content);
-    let renamedWhole = false;
-    if (existing === null) {
-      try {
-        await rename(tmp, target);
-        renamedWhole = true;
-      } catch (e) {
-        // Someone created the directory meanwhile: fall back to moving the files in one by one.
-        if (!['EEXIST', 'ENOTEMPTY', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-      }
-    }
-    if (!renamedWhole) {
-      for (const name of await readdir(tmp)) await rename(join(tmp, name), join(target, name));
-      await rm(tmp, { recursive: true, force: true });
+    for (const [name, content] of files) writeFileAtomic(join(tmp, name), content);
+    if (existing === null && renamedInto(tmp, target)) {
+      syncDir(parent);
+    } else {
+      for (const name of readdirSync(tmp)) renameSync(join(tmp, name), join(target, name));
+      syncDir(target);
+      rmSync(tmp, { recursive: true, force: true });
     }
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
   return [...files.keys()].map((name) => join(target, name));
+}
+
+/** Renames the directory `from` to `to`; false when `to` appeared meanwhile (then its files are moved in one by one). */
+function renamedInto(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch (e) {
+    if (['EEXIST', 'ENOTEMPTY', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return false;
+    throw e;
+  }
 }
 
 /** The parts of a tokenizer that saving reads. */
