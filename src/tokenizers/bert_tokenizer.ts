@@ -16,7 +16,7 @@ import { padBatch, padRow, type PadOptions } from './padding.js';
 import { TokenPipeline } from './pipeline.js';
 import { encodeInputs } from './bounded_inputs.js';
 import { batchEncoding, checkBatchArguments, prepareForModel } from './prepare_for_model.js';
-import { saveTokenizer, type TokenizerState } from './save_pretrained.js';
+import type { TokenizerState } from './saved_files.js';
 import { SpecialTokenMatcher } from './special_tokens.js';
 import { checkNonNegativeInt, resolveStrategies, type ResolvedStrategies } from './strategies.js';
 import { LARGE_INTEGER, readTokenizerDir } from './tokenizer_files.js';
@@ -167,6 +167,8 @@ export class BertTokenizer {
    * tokenizer.json for a fast tokenizer), written atomically. Returns the paths written.
    */
   async savePretrained(dir: string): Promise<string[]> {
+    // Loaded on demand: writing files is Node-only, the tokenizer itself is not.
+    const { saveTokenizer } = await import('./save_pretrained.js');
     return saveTokenizer(this, this.settings, dir);
   }
 
