@@ -37,14 +37,15 @@ export interface BasicTokenizerOptions {
   strip_accents?: boolean | null;
 }
 
-/** The code points of `text` aligned to themselves. */
-export function alignText(text: string): AlignedChars {
+/** The code points of `text[from, to)` aligned to themselves (UTF-16 offsets into the whole text). */
+export function alignText(text: string, from = 0, to = text.length): AlignedChars {
   const cps: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const cp = text.codePointAt(i)!;
+  let i = from;
+  while (i < to) {
+    // A surrogate pair is read as one code point only when both halves are inside [from, to).
+    const cp = i + 1 < to ? text.codePointAt(i)! : text.charCodeAt(i);
     const width = cp > 0xffff ? 2 : 1;
     cps.push(cp);
     starts.push(i);

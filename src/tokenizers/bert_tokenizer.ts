@@ -14,8 +14,9 @@ import { BasicTokenizer } from './basic_tokenizer.js';
 import { cleanUpTokenization, wordPiecesToString } from './decode.js';
 import { padBatch, padRow, type PadOptions } from './padding.js';
 import { TokenPipeline } from './pipeline.js';
-import { prepareForModel } from './prepare_for_model.js';
-import { tokenizerFiles, writeDirAtomic, type TokenizerState } from './save_pretrained.js';
+import { encodeInputs } from './bounded_inputs.js';
+import { batchEncoding, checkBatchArguments, prepareForModel } from './prepare_for_model.js';
+import type { TokenizerState } from './saved_files.js';
 import { SpecialTokenMatcher } from './special_tokens.js';
 import { checkNonNegativeInt, resolveStrategies, type ResolvedStrategies } from './strategies.js';
 import { LARGE_INTEGER, readTokenizerDir } from './tokenizer_files.js';
@@ -25,6 +26,9 @@ import { resolvePretrained } from '../hub/resolve.js';
 import { filesOf, TOKENIZER_FILES } from '../io/model_files.js';
 import type { BatchEncoding, BertTokenizerOptions, DecodeOptions, EncodeOptions, Encoding, TokenizedText, TruncationStrategy } from './types.js';
 import { WordpieceTokenizer, type AlignedTokens } from './wordpiece.js';
+
+/** Default of BertTokenizerOptions.max_chars: about 200,000 words of English, far beyond any model's max_length. */
+export const DEFAULT_MAX_CHARS = 1_000_000;
 
 export type Vocab = ReadonlyMap<string, number> | readonly string[];
 
@@ -52,6 +56,8 @@ export class BertTokenizer {
   /** null when no limit is known (HF's VERY_LARGE_INTEGER). */
   readonly model_max_length: number | null;
   readonly clean_up_tokenization_spaces: boolean;
+  /** The longest text (in UTF-16 units) tokenized whole; see BertTokenizerOptions.max_chars. */
+  readonly max_chars: number;
   readonly basic_tokenizer: BasicTokenizer | null;
   readonly wordpiece_tokenizer: WordpieceTokenizer;
 
@@ -83,6 +89,10 @@ export class BertTokenizer {
     if (maxLen !== undefined && maxLen !== null) checkNonNegativeInt(maxLen, 'model_max_length');
     this.model_max_length = maxLen === undefined || maxLen === null || maxLen > LARGE_INTEGER ? null : maxLen;
     this.clean_up_tokenization_spaces = options.clean_up_tokenization_spaces ?? true;
+    this.max_chars = options.max_chars ?? DEFAULT_MAX_CHARS;
+    if (!(this.max_chars === Infinity || (Number.isInteger(this.max_chars) && this.max_chars > 0))) {
+      throw new InputError(`max_chars must be a positive integer or Infinity, found ${JSON.stringify(options.max_chars)}; pass e.g. max_chars: 1_000_000.`);
+    }
 
     for (const key of ['unk_token', 'cls_token', 'sep_token'] as const) {
       if (!map.has(this[key])) {
@@ -157,25 +167,9 @@ export class BertTokenizer {
    * tokenizer.json for a fast tokenizer), written atomically. Returns the paths written.
    */
   async savePretrained(dir: string): Promise<string[]> {
-    const state: TokenizerState = {
-      ...this.settings,
-      tokenizer_class: this.constructor.name.replace(/Fast$/, ''),
-      fast: this.is_fast,
-      vocab: this.vocab,
-      do_lower_case: this.do_lower_case,
-      do_basic_tokenize: this.do_basic_tokenize,
-      unk_token: this.unk_token,
-      sep_token: this.sep_token,
-      pad_token: this.pad_token,
-      cls_token: this.cls_token,
-      mask_token: this.mask_token,
-      additional_special_tokens: this.additional_special_tokens,
-      model_max_length: this.model_max_length,
-      clean_up_tokenization_spaces: this.clean_up_tokenization_spaces,
-      max_input_chars_per_word: this.wordpiece_tokenizer.max_input_chars_per_word,
-      all_special_tokens: this.all_special_tokens,
-    };
-    return writeDirAtomic(dir, tokenizerFiles(state));
+    // Loaded on demand: writing files is Node-only, the tokenizer itself is not.
+    const { saveTokenizer } = await import('./save_pretrained.js');
+    return saveTokenizer(this, this.settings, dir);
   }
 
   // ---------------------------------------------------------------- vocabulary and special tokens
@@ -233,21 +227,30 @@ export class BertTokenizer {
     return this.tokenizeAligned(text).tokens;
   }
 
-  /** Ids of one text without special tokens, with the UTF-16 range of the text each came from. */
-  encodeText(text: string): TokenizedText {
-    const { tokens, starts, ends } = this.tokenizeAligned(text);
+  /**
+   * Ids of one text without special tokens, with the UTF-16 range of the text each came from.
+   * `limit`: only the first `limit` tokens are wanted, and only as much text as they need is read.
+   */
+  encodeText(text: string, limit = Infinity): TokenizedText {
+    const { tokens, starts, ends } = this.tokenizeAligned(text, limit);
     const unk = this.unk_token_id;
     const ids = new Array<number>(tokens.length);
     for (let i = 0; i < tokens.length; i++) ids[i] = this.vocab.get(tokens[i]!) ?? unk;
     return { ids, starts, ends };
   }
 
-  /** Tokens of one text and, per token, its UTF-16 range in `text`. */
-  tokenizeAligned(text: string): AlignedTokens {
+  /** Tokens of one text (the first `limit` of them) and, per token, its UTF-16 range in `text`. */
+  tokenizeAligned(text: string, limit = Infinity): AlignedTokens {
     if (typeof text !== 'string') {
       throw new InputError(`text must be a string, found ${text === null ? 'null' : typeof text}; pass the text to tokenize.`);
     }
-    return this.pipeline.tokenize(text);
+    return this.pipeline.tokenizeUpTo(text, limit, this.max_chars);
+  }
+
+  /** The ids of a text (and pair) that truncation can keep, reading no more of either than that. */
+  private encodeInputs(text: string, textPair: string | null, strategies: ResolvedStrategies, options: EncodeOptions): [TokenizedText, TokenizedText | null] {
+    const numSpecial = options.add_special_tokens === false ? 0 : this.numSpecialTokensToAdd(textPair !== null);
+    return encodeInputs((t, limit) => this.encodeText(t, limit), text, textPair, strategies, options, numSpecial);
   }
 
   // ------------------------------------------------------------------------------------ encode
@@ -293,8 +296,7 @@ export class BertTokenizer {
       throw new InputError(`textPair must be a string or null, found ${typeof textPair}.`);
     }
     const strategies = this.resolveStrategies(options);
-    const first = this.encodeText(text);
-    const second = textPair === undefined || textPair === null ? null : this.encodeText(textPair);
+    const [first, second] = this.encodeInputs(text, textPair ?? null, strategies, options);
     const row = prepareForModel(this, first, second, strategies, options);
     if (strategies.padding !== 'do_not_pad' || options.return_attention_mask !== false) padRow(row, this.padOptions(strategies, options));
     if (options.return_length) row.length = row.input_ids.length;
@@ -306,33 +308,14 @@ export class BertTokenizer {
    * are prepared one by one, then padded together.
    */
   encodeBatch(texts: readonly string[], textPairs?: readonly string[] | null, options: EncodeOptions = {}): BatchEncoding {
-    if (!Array.isArray(texts)) throw new InputError(`texts must be an array of strings, found ${typeof texts}; for one text use encode().`);
-    if (textPairs !== undefined && textPairs !== null) {
-      if (!Array.isArray(textPairs)) throw new InputError(`textPairs must be an array of strings or null, found ${typeof textPairs}.`);
-      if (textPairs.length !== texts.length) {
-        throw new InputError(
-          `batch length of texts (${texts.length}) does not match batch length of textPairs (${textPairs.length}); pass one pair text per text.`,
-        );
-      }
-    }
+    checkBatchArguments(texts, textPairs);
     const strategies = this.resolveStrategies(options);
     const rows: Encoding[] = texts.map((text, b) => {
-      const first = this.encodeText(text);
-      const pairText = textPairs?.[b];
-      const second = pairText === undefined ? null : this.encodeText(pairText);
+      const [first, second] = this.encodeInputs(text, textPairs?.[b] ?? null, strategies, options);
       return prepareForModel(this, first, second, strategies, options);
     });
     padBatch(rows, this.padOptions(strategies, options));
-    const out: BatchEncoding = { input_ids: rows.map((r) => r.input_ids), token_type_ids: rows.map((r) => r.token_type_ids) };
-    if (options.return_attention_mask !== false) out.attention_mask = rows.map((r) => r.attention_mask ?? []);
-    if (options.return_special_tokens_mask) out.special_tokens_mask = rows.map((r) => r.special_tokens_mask ?? []);
-    if (options.return_offsets_mapping) out.offset_mapping = rows.map((r) => r.offset_mapping ?? []);
-    if (options.return_overflowing_tokens) {
-      out.overflowing_tokens = rows.map((r) => r.overflowing_tokens ?? []);
-      out.num_truncated_tokens = rows.map((r) => r.num_truncated_tokens ?? 0);
-    }
-    if (options.return_length) out.length = rows.map((r) => r.input_ids.length);
-    return out;
+    return batchEncoding(rows, options);
   }
 
   private padOptions(strategies: ResolvedStrategies, options: EncodeOptions): PadOptions {
@@ -377,7 +360,6 @@ export class BertTokenizer {
     return sequences.map((ids) => this.decode(ids, options));
   }
 }
-
 
 /** HF `BertTokenizerFast`: reads and writes tokenizer.json; tokens and offsets equal the Rust tokenizer's. */
 export class BertTokenizerFast extends BertTokenizer {

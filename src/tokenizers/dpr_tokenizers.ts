@@ -80,13 +80,16 @@ export class DPRReaderTokenizer extends BertTokenizer {
     }
     // Python truthiness of `truncation`: any non-empty strategy name counts, even 'do_not_truncate'.
     const truncate = maxLength !== null && options.truncation !== undefined && options.truncation !== null && options.truncation !== false;
-    const questionAndTitles = this.encodeBatch(questionList, titleList).input_ids;
-    const encodedTexts = this.encodeBatch(textList, null, { add_special_tokens: false }).input_ids;
-    const pad = this.pad_token_id;
-    const inputIds = questionAndTitles.map((qt, i) => {
-      const row = qt.concat(encodedTexts[i]!);
-      return truncate ? row.slice(0, maxLength!) : row;
+    // HF: `[CLS] question [SEP] title [SEP]` + the text's ids, then a plain slice to max_length.
+    // A row keeps at most max_length ids, so no part needs more tokens than that (bounded reading).
+    const limit = truncate ? maxLength : Infinity;
+    const inputIds = textList.map((text, i) => {
+      const question = this.encodeText(questionList[i]!, limit).ids;
+      const title = this.encodeText(titleList[i]!, limit).ids;
+      const row = this.buildInputsWithSpecialTokens(question, title).concat(this.encodeText(text, limit).ids);
+      return truncate ? row.slice(0, maxLength) : row;
     });
+    const pad = this.pad_token_id;
     const attentionMask = inputIds.map((row) =>
       options.return_attention_mask === false ? row.map(() => 1) : row.map((id) => (id !== pad ? 1 : 0)),
     );

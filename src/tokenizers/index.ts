@@ -1,5 +1,5 @@
 /** The tokenizers' public API: BERT WordPiece and the three DPR tokenizers, token for token with HuggingFace. */
-export { BertTokenizer, BertTokenizerFast, type Vocab } from './bert_tokenizer.js';
+export { BertTokenizer, BertTokenizerFast, DEFAULT_MAX_CHARS, type Vocab } from './bert_tokenizer.js';
 export { cleanUpTokenization } from './decode.js';
 export type { ResolvedStrategies } from './strategies.js';
 export {

@@ -2,10 +2,10 @@
  * HF `PreTrainedTokenizerBase.prepare_for_model` without padding: truncation, special tokens,
  * token type ids, and the optional masks, overflow and offsets of one row.
  */
-import { TokenizerError } from '../errors.js';
+import { InputError, TokenizerError } from '../errors.js';
 import { checkNonNegativeInt, type ResolvedStrategies } from './strategies.js';
 import { truncateSequences } from './truncation.js';
-import type { EncodeOptions, Encoding, Offset, TokenizedText } from './types.js';
+import type { BatchEncoding, EncodeOptions, Encoding, Offset, TokenizedText } from './types.js';
 
 /** How a tokenizer frames sequences with its special tokens (BERT: [CLS] A [SEP] B [SEP]). */
 export interface SpecialTokenLayout {
@@ -80,4 +80,35 @@ export function prepareForModel(
   }
   if (options.return_offsets_mapping) row.offset_mapping = offsetMapping(first, keepFirst, second, keepSecond, addSpecial);
   return row;
+}
+
+/** The arguments of HF `batch_encode_plus`: a list of texts and, optionally, one pair text per text. */
+export function checkBatchArguments(texts: unknown, textPairs: unknown): void {
+  if (!Array.isArray(texts)) throw new InputError(`texts must be an array of strings, found ${typeof texts}; for one text use encode().`);
+  if (textPairs === undefined || textPairs === null) return;
+  if (!Array.isArray(textPairs)) throw new InputError(`textPairs must be an array of strings or null, found ${typeof textPairs}.`);
+  if (textPairs.length !== texts.length) {
+    throw new InputError(
+      `batch length of texts (${texts.length}) does not match batch length of textPairs (${textPairs.length}); pass one pair text per text.`,
+    );
+  }
+  const bad = textPairs.findIndex((t) => typeof t !== 'string');
+  if (bad >= 0) {
+    const found = textPairs[bad] === null ? 'null' : typeof textPairs[bad];
+    throw new InputError(`textPairs[${bad}] must be a string, found ${found}; pass one pair text per text.`);
+  }
+}
+
+/** HF `BatchEncoding` of prepared (and padded) rows: one list per field the options ask for. */
+export function batchEncoding(rows: readonly Encoding[], options: EncodeOptions): BatchEncoding {
+  const out: BatchEncoding = { input_ids: rows.map((r) => r.input_ids), token_type_ids: rows.map((r) => r.token_type_ids) };
+  if (options.return_attention_mask !== false) out.attention_mask = rows.map((r) => r.attention_mask ?? []);
+  if (options.return_special_tokens_mask) out.special_tokens_mask = rows.map((r) => r.special_tokens_mask ?? []);
+  if (options.return_offsets_mapping) out.offset_mapping = rows.map((r) => r.offset_mapping ?? []);
+  if (options.return_overflowing_tokens) {
+    out.overflowing_tokens = rows.map((r) => r.overflowing_tokens ?? []);
+    out.num_truncated_tokens = rows.map((r) => r.num_truncated_tokens ?? 0);
+  }
+  if (options.return_length) out.length = rows.map((r) => r.input_ids.length);
+  return out;
 }

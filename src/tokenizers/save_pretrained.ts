@@ -1,162 +1,19 @@
 /**
- * HF `save_pretrained` for the BERT/DPR tokenizers: `vocab.txt`, `tokenizer_config.json` and
- * `special_tokens_map.json` as transformers writes them (sorted keys, two-space indent), plus
- * `tokenizer.json` for the fast tokenizers, in the HF `tokenizers` format (BertNormalizer,
- * BertPreTokenizer, WordPiece, TemplateProcessing). Both HF's `from_pretrained` and ours load the
- * directory unchanged.
- *
- * The files are written into a temporary directory beside the target and renamed into place, so
- * a reader never sees half a tokenizer: the whole directory when it does not exist yet, file by
- * file when it does (a model saved there first keeps its files, as with HF).
+ * HF `save_pretrained` for the BERT/DPR tokenizers: the files of saved_files.ts, written so that a
+ * reader never sees half a tokenizer — into a temporary directory beside the target, renamed into
+ * place as a whole when the target does not exist yet, file by file when it does (a model saved
+ * there first keeps its files, as with HF). Node-only; the tokenizer classes load it on demand.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TokenizerError } from '../errors.js';
+import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
+import { tokenizerFiles, tokenizerState, type SavableTokenizer, type TokenizerState } from './saved_files.js';
 
-/** What a saved tokenizer is made of: the resolved settings of a constructed tokenizer. */
-export interface TokenizerState {
-  /** HF class name without "Fast" (HF writes the slow name for both). */
-  tokenizer_class: string;
-  fast: boolean;
-  vocab: ReadonlyMap<string, number>;
-  do_lower_case: boolean;
-  do_basic_tokenize: boolean;
-  never_split: readonly string[] | null;
-  tokenize_chinese_chars: boolean;
-  strip_accents: boolean | null;
-  unk_token: string;
-  sep_token: string;
-  pad_token: string;
-  cls_token: string;
-  mask_token: string;
-  additional_special_tokens: readonly string[];
-  model_max_length: number | null;
-  clean_up_tokenization_spaces: boolean;
-  max_input_chars_per_word: number;
-  all_special_tokens: readonly string[];
-}
-
-/** Python `json.dumps(obj, indent=2, sort_keys=True)` for flat objects of JSON values, plus "\n". */
-function sortedJson(obj: Record<string, unknown>): string {
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(obj).sort()) sorted[key] = obj[key];
-  return JSON.stringify(sorted, null, 2) + '\n';
-}
-
-/** HF `BertTokenizer.save_vocabulary`: tokens by id, one a line. Ids must be 0..n-1, or reloading would renumber them. */
-export function vocabTxt(vocab: ReadonlyMap<string, number>): string {
-  const byId = new Array<string | undefined>(vocab.size);
-  for (const [token, id] of vocab) {
-    if (id >= vocab.size || byId[id] !== undefined) {
-      throw new TokenizerError(
-        `the vocabulary's ids are not 0..${vocab.size - 1} (token ${JSON.stringify(token)} has id ${id}), so vocab.txt would renumber them; ` +
-          'save a tokenizer whose vocabulary has one token per id (a vocab.txt without duplicate lines).',
-      );
-    }
-    byId[id] = token;
-  }
-  if (byId.some((t) => t !== undefined && /[\r\n]/.test(t))) {
-    throw new TokenizerError('a vocabulary token contains a line break, which vocab.txt (one token per line) cannot hold.');
-  }
-  return byId.map((t) => `${t!}\n`).join('');
-}
-
-export function tokenizerConfigJson(s: TokenizerState): string {
-  const config: Record<string, unknown> = {
-    cls_token: s.cls_token,
-    do_basic_tokenize: s.do_basic_tokenize,
-    do_lower_case: s.do_lower_case,
-    mask_token: s.mask_token,
-    never_split: s.never_split === null || s.never_split.length === 0 ? null : [...s.never_split],
-    pad_token: s.pad_token,
-    sep_token: s.sep_token,
-    strip_accents: s.strip_accents,
-    tokenize_chinese_chars: s.tokenize_chinese_chars,
-    tokenizer_class: s.tokenizer_class,
-    unk_token: s.unk_token,
-  };
-  // Without a known limit HF writes nothing here and falls back to "no limit" on loading.
-  if (s.model_max_length !== null) config['model_max_length'] = s.model_max_length;
-  if (s.additional_special_tokens.length > 0) config['additional_special_tokens'] = [...s.additional_special_tokens];
-  if (!s.clean_up_tokenization_spaces) config['clean_up_tokenization_spaces'] = false;
-  return sortedJson(config);
-}
-
-export function specialTokensMapJson(s: TokenizerState): string {
-  const map: Record<string, unknown> = { cls_token: s.cls_token, mask_token: s.mask_token, pad_token: s.pad_token, sep_token: s.sep_token, unk_token: s.unk_token };
-  if (s.additional_special_tokens.length > 0) map['additional_special_tokens'] = [...s.additional_special_tokens];
-  return sortedJson(map);
-}
-
-/** The fast-tokenizer file HF's BertConverter builds for the same settings. */
-export function tokenizerJson(s: TokenizerState): string {
-  if (!s.do_basic_tokenize) {
-    throw new TokenizerError(
-      'tokenizer.json cannot express do_basic_tokenize: false (its BertPreTokenizer always splits on punctuation); ' +
-        'save the slow tokenizer (vocab.txt) instead, or use do_basic_tokenize: true.',
-    );
-  }
-  const id = (t: string): number => s.vocab.get(t) ?? s.vocab.get(s.unk_token)!;
-  const added = s.all_special_tokens
-    .filter((t) => s.vocab.has(t))
-    .map((t) => ({ id: id(t), special: true, content: t, single_word: false, lstrip: false, rstrip: false, normalized: false }))
-    .sort((a, b) => a.id - b.id);
-  const special = (t: string, typeId: number): unknown => ({ SpecialToken: { id: t, type_id: typeId } });
-  const sequence = (name: string, typeId: number): unknown => ({ Sequence: { id: name, type_id: typeId } });
-  const vocab: Record<string, number> = {};
-  for (const [t, i] of [...s.vocab].sort((a, b) => a[1] - b[1])) vocab[t] = i;
-  const json = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: {
-      type: 'BertNormalizer',
-      clean_text: true,
-      handle_chinese_chars: s.tokenize_chinese_chars,
-      strip_accents: s.strip_accents,
-      lowercase: s.do_lower_case,
-    },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [special(s.cls_token, 0), sequence('A', 0), special(s.sep_token, 0)],
-      pair: [special(s.cls_token, 0), sequence('A', 0), special(s.sep_token, 0), sequence('B', 1), special(s.sep_token, 1)],
-      special_tokens: {
-        [s.cls_token]: { id: s.cls_token, ids: [id(s.cls_token)], tokens: [s.cls_token] },
-        [s.sep_token]: { id: s.sep_token, ids: [id(s.sep_token)], tokens: [s.sep_token] },
-      },
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: s.clean_up_tokenization_spaces },
-    model: { type: 'WordPiece', unk_token: s.unk_token, continuing_subword_prefix: '##', max_input_chars_per_word: s.max_input_chars_per_word, vocab },
-  };
-  return JSON.stringify(json, null, 2) + '\n';
-}
-
-/** The files of a saved tokenizer, name → content, in the order HF writes them. */
-export function tokenizerFiles(s: TokenizerState): Map<string, string> {
-  const files = new Map<string, string>();
-  files.set('tokenizer_config.json', tokenizerConfigJson(s));
-  files.set('special_tokens_map.json', specialTokensMapJson(s));
-  files.set('vocab.txt', vocabTxt(s.vocab));
-  if (s.fast) files.set('tokenizer.json', tokenizerJson(s));
-  return files;
-}
-
-async function writeDurably(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx');
+function directoryExists(path: string): boolean | null {
   try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean | null> {
-  try {
-    return (await stat(path)).isDirectory();
+    return statSync(path).isDirectory();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
@@ -164,36 +21,50 @@ async function isDirectory(path: string): Promise<boolean | null> {
 }
 
 /**
- * Writes `files` into `dir` atomically: into a temporary sibling directory first, which is then
- * renamed to `dir` (or, when `dir` already exists, whose files are each renamed into it).
- * Returns the paths written.
+ * Writes `files` into `dir` atomically and durably (io/atomic_file.ts): into a temporary sibling
+ * directory first, which is then renamed to `dir` — or, when `dir` already exists, whose files
+ * are each renamed into it. Returns the paths written.
  */
-export async function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
+function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>): string[] {
   const target = resolve(dir);
-  const existing = await isDirectory(target);
+  const existing = directoryExists(target);
   if (existing === false) throw new TokenizerError(`${dir} exists and is not a directory; pass a directory path to savePretrained.`);
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
   try {
-    for (const [name, content] of files) await writeDurably(join(tmp, name), content);
-    let renamedWhole = false;
-    if (existing === null) {
-      try {
-        await rename(tmp, target);
-        renamedWhole = true;
-      } catch (e) {
-        // Someone created the directory meanwhile: fall back to moving the files in one by one.
-        if (!['EEXIST', 'ENOTEMPTY', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-      }
-    }
-    if (!renamedWhole) {
-      for (const name of await readdir(tmp)) await rename(join(tmp, name), join(target, name));
-      await rm(tmp, { recursive: true, force: true });
+    for (const [name, content] of files) writeFileAtomic(join(tmp, name), content);
+    if (existing === null && renamedInto(tmp, target)) {
+      syncDir(parent);
+    } else {
+      for (const name of readdirSync(tmp)) renameSync(join(tmp, name), join(target, name));
+      syncDir(target);
+      rmSync(tmp, { recursive: true, force: true });
     }
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
   return [...files.keys()].map((name) => join(target, name));
+}
+
+/** Renames the directory `from` to `to`; false when `to` appeared meanwhile (then its files are moved in one by one). */
+function renamedInto(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch (e) {
+    if (['EEXIST', 'ENOTEMPTY', 'EISDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return false;
+    throw e;
+  }
+}
+
+/** HF `save_pretrained` of a tokenizer; `settings` are the constructor options only saving needs. Returns the paths written. */
+export function saveTokenizer(
+  tokenizer: SavableTokenizer,
+  settings: Pick<TokenizerState, 'never_split' | 'tokenize_chinese_chars' | 'strip_accents'>,
+  dir: string,
+): string[] {
+  return writeDirAtomic(dir, tokenizerFiles(tokenizerState(tokenizer, settings)));
 }

@@ -24,16 +24,18 @@ export class SpecialTokenMatcher {
   readonly tokens: readonly string[];
   private readonly codePoints: number[][];
   private readonly firstCodePoints: Set<number>;
+  private readonly allCodePoints: Set<number>;
 
   constructor(specialTokens: Iterable<string>) {
     this.tokens = [...new Set(specialTokens)].sort();
     this.codePoints = this.tokens.map((t) => Array.from(t, (c) => c.codePointAt(0)!));
     this.firstCodePoints = new Set(this.codePoints.filter((c) => c.length > 0).map((c) => c[0]!));
+    this.allCodePoints = new Set(this.codePoints.flat());
   }
 
   /** Whether some special token holds this code point (a cut there could split a match). */
   contains(cp: number): boolean {
-    return this.codePoints.some((t) => t.includes(cp));
+    return this.allCodePoints.has(cp);
   }
 
   /** Index in `tokens` of the longest token starting at `i`, or -1. */

@@ -28,7 +28,7 @@ export function checkNonNegativeInt(value: unknown, name: string): void {
   }
 }
 
-export function resolvePadding(padding: PaddingOption | undefined): PaddingStrategy {
+function resolvePadding(padding: PaddingOption | undefined): PaddingStrategy {
   if (padding === undefined || padding === false || padding === 'do_not_pad') return 'do_not_pad';
   if (padding === true || padding === 'longest') return 'longest';
   if (padding === 'max_length') return 'max_length';
@@ -37,7 +37,7 @@ export function resolvePadding(padding: PaddingOption | undefined): PaddingStrat
   );
 }
 
-export function resolveTruncation(truncation: TruncationOption | null | undefined): TruncationStrategy {
+function resolveTruncation(truncation: TruncationOption | null | undefined): TruncationStrategy {
   if (truncation === undefined || truncation === null || truncation === false || truncation === 'do_not_truncate') {
     return 'do_not_truncate';
   }

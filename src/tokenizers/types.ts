@@ -38,6 +38,16 @@ export interface BertTokenizerOptions {
   clean_up_tokenization_spaces?: boolean;
   /** Longer words become the unknown token (default 100). */
   max_input_chars_per_word?: number;
+  /**
+   * A size limit against runaway inputs (default 1,000,000 UTF-16 units; Infinity for none). With
+   * truncation on, a text of any length is read only as far as its kept tokens need, in pieces
+   * cut at spaces and line breaks; what must be held whole — a text tokenized without truncation
+   * (or with return_overflowing_tokens, or as the untruncated side of 'only_first' /
+   * 'only_second'), or a run without spaces and line breaks — may be at most max_chars long, and
+   * a longer one is refused with a TokenizerError rather than exhausting memory. Not saved by
+   * savePretrained (it is not an HF setting).
+   */
+  max_chars?: number;
 }
 
 export interface EncodeOptions {
