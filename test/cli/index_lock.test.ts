@@ -25,7 +25,7 @@ describe('index build lock and overwrite', () => {
   const small = join(dir, 'small.jsonl');
   writeFileSync(small, corpusLines.slice(0, 40).join('\n') + '\n');
 
-  test('a live lock refuses a second writer naming its pid; a stale one (dead pid) is taken over', { timeout: 180_000 }, async () => {
+  test('a live lock refuses a second writer naming its pid; a stale one (dead pid) is taken over', { timeout: 300_000 }, async () => {
     const out = join(dir, 'locked');
     const lock = join(dir, '.locked.lock');
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
@@ -43,7 +43,7 @@ describe('index build lock and overwrite', () => {
     assert.equal(existsSync(lock), false, 'the lock is removed when the build ends');
   });
 
-  test('--overwrite keeps the old index searchable during the rebuild; a concurrent writer is refused; Ctrl-C says --resume continues', { timeout: 300_000 }, async () => {
+  test('--overwrite keeps the old index searchable during the rebuild; a concurrent writer is refused; Ctrl-C says --resume continues', { timeout: 600_000 }, async () => {
     const out = join(dir, 'index');
     const questionModel = pairedQuestionEncoder(dir);
     const first = await runCli(['index', 'build', '--model', CONTEXT_MODEL(), '--passages', small, '--out', out, ...COMMON]);
