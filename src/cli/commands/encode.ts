@@ -41,13 +41,10 @@ export async function run(argv: string[]): Promise<number> {
   const workers = workersOption(args, 'dpr encode');
   const out = OutputFile.open(output);
   let count = 0;
-  let architecture = '';
-  let dim = 0;
+  let summary: string | undefined;
   try {
     const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], { ...workers, onProgress: hubProgressReporter() });
     try {
-      architecture = encoder.architecture;
-      dim = encoder.embedder.dim;
       async function* records(): AsyncGenerator<TextRecord> {
         for await (const record of readJsonl(input)) yield toTextRecord(record, input, true);
       }
@@ -61,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
         out.write(chunk.items.map((r, i) => JSON.stringify({ id: r.id, vector: finiteVector(chunk.vectors[i]!, r.id) })).join('\n') + '\n');
         count += chunk.items.length;
       }
+      summary = `encoded ${count} texts with ${encoder.architecture} (dim ${encoder.embedder.dim}) into ${output}`;
     } finally {
       await encoder.dispose();
     }
@@ -69,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     out.abort();
   }
-  if (output !== '-') process.stderr.write(`encoded ${count} texts with ${architecture} (dim ${dim}) into ${output}\n`);
+  if (output !== '-' && summary !== undefined) process.stderr.write(`${summary}\n`);
   return 0;
 }
 
