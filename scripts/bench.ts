@@ -7,12 +7,15 @@
  *   npm run bench -- --json                JSON lines
  *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
+ *   npm run bench -- --only soak           pool + in-process encoder for 10 minutes: tensors and RSS at
+ *                                          start and end (--minutes N for a shorter run; not in the default set)
  */
 import { availableParallelism } from 'node:os';
 import { benchConvert } from './bench_convert.js';
 import { benchEval } from './bench_eval.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
 import { benchRetrieval } from './bench_retrieval.js';
+import { benchSoak } from './bench_soak.js';
 import { benchTokenizer } from './bench_tokenizer.js';
 import { benchTrain } from './bench_train.js';
 
@@ -21,19 +24,22 @@ interface Args {
   only?: string[];
   workers: number;
   cpu: boolean;
+  minutes: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, workers: availableParallelism(), cpu: false };
+  const args: Args = { json: false, workers: availableParallelism(), cpu: false, minutes: 10 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
     else if (a === '--cpu') args.cpu = true;
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--workers') args.workers = Number(argv[++i]);
+    else if (a === '--minutes') args.minutes = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}; see the header of scripts/bench.ts`);
   }
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new Error('--workers must be a positive integer');
+  if (!(args.minutes > 0)) throw new Error('--minutes must be a positive number');
   return args;
 }
 
@@ -84,7 +90,10 @@ const WORKLOADS: Workload[] = [
     },
   },
   { name: 'eval', run: () => benchEval() as Promise<BenchRow[]> },
+  { name: 'soak', run: (a) => benchSoak(a.minutes, a.workers) },
 ];
+/** Workloads run only when named with --only (too long for the default set). */
+const ON_REQUEST = new Set(['soak']);
 
 function printTable(rows: BenchRow[]): void {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -97,7 +106,7 @@ function printTable(rows: BenchRow[]): void {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const selected = args.only ? WORKLOADS.filter((w) => args.only!.includes(w.name)) : WORKLOADS;
+const selected = args.only ? WORKLOADS.filter((w) => args.only!.includes(w.name)) : WORKLOADS.filter((w) => !ON_REQUEST.has(w.name));
 if (args.only && selected.length !== args.only.length) {
   throw new Error(`unknown workload in --only; choose from ${WORKLOADS.map((w) => w.name).join(', ')}`);
 }

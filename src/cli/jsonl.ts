@@ -3,7 +3,6 @@
  * is never held whole in memory. Errors name the file and the 1-based line number.
  */
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 
@@ -24,7 +23,7 @@ async function openInput(path: string): Promise<Readable> {
   if (path === '-') return process.stdin;
   try {
     const handle = await open(path, 'r');
-    return handle.createReadStream({ encoding: 'utf8' });
+    return handle.createReadStream();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${path} does not exist; check the path of the JSONL file.`);
@@ -34,15 +33,45 @@ async function openInput(path: string): Promise<Readable> {
 }
 
 /**
+ * The lines of a byte stream, each decoded as strict UTF-8: invalid bytes are an InputError
+ * naming FILE:LINE (a lenient decoder would silently turn them into U+FFFD and encode garbage).
+ * A line may end in \n or \r\n.
+ */
+export async function* utf8Lines(input: AsyncIterable<Buffer | string>, name: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Buffer[] = [];
+  let line = 0;
+  const decode = (bytes: Buffer): string => {
+    line++;
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
+    try {
+      return decoder.decode(bytes.subarray(0, end));
+    } catch {
+      throw new InputError(`${name}:${line}: not valid UTF-8; save the file as UTF-8 (e.g. \`iconv -f LATIN1 -t UTF-8\`).`);
+    }
+  };
+  for await (const chunk of input) {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a)) {
+      pending.push(bytes.subarray(0, newline));
+      yield decode(Buffer.concat(pending));
+      pending = [];
+      bytes = bytes.subarray(newline + 1);
+    }
+    if (bytes.length > 0) pending.push(bytes);
+  }
+  if (pending.length > 0) yield decode(Buffer.concat(pending));
+}
+
+/**
  * Yields every non-blank line of a JSONL file (or stdin for "-") parsed as a JSON object.
- * Throws InputError `FILE:LINE: …` on a line that is not a JSON object.
+ * Throws InputError `FILE:LINE: …` on a line that is not UTF-8 or not a JSON object.
  */
 export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
   const input = await openInput(path);
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {
-    for await (let raw of lines) {
+    for await (let raw of utf8Lines(input, displayName(path))) {
       line++;
       if (line === 1 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
       if (raw.trim() === '') continue;
@@ -58,7 +87,6 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
       yield { line, raw, value: value as Record<string, unknown> };
     }
   } finally {
-    lines.close();
     if (path !== '-') input.destroy();
   }
 }

@@ -4,7 +4,10 @@
  * `run(argv): Promise<number>` (the exit code). Errors reach the user as one line on stderr,
  * with the library's option names put as the command's flags (`FLAGS`).
  */
-import { DPRError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package_root.js';
+import { describeFsError } from './fs_errors.js';
 import { inFlagTerms, type FlagNames } from './option_flags.js';
 
 /** `FLAGS` maps the library's option names in error messages to the command's flags. */
@@ -31,6 +34,11 @@ function usage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`dpr (tfjs-dpr) ${packageVersion()}\n`);
+    return 0;
+  }
+  if (name === 'help' && rest.length > 0) return main([rest[0]!, ...rest.slice(1), '--help']);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name === undefined ? 2 : 0;
@@ -46,11 +54,29 @@ export async function main(argv: string[]): Promise<number> {
     flags = module.FLAGS ?? {};
     return await module.run(rest);
   } catch (e) {
-    const message = e instanceof DPRError || e instanceof Error ? e.message : String(e);
+    // A reader that went away (`dpr search … | head -1`) is not an error: stop quietly, as `head` expects.
+    if (isBrokenPipe(e)) return 0;
+    const message = describeFsError(e) ?? (e instanceof Error ? e.message : String(e));
     process.stderr.write(`dpr ${name}: ${inFlagTerms(message, flags)}\n`);
     if (process.env['DPR_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 1;
   }
 }
 
+function isBrokenPipe(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+// Writes to a closed pipe fail asynchronously on the stream: end the process quietly, exit 0.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 process.exitCode = await main(process.argv.slice(2));
+// Whatever is still pending once a command has returned (a worker thread, a socket) must not keep
+// the process alive: the command's work is done, so the process ends within seconds regardless.
+setTimeout(() => process.exit(), 2000).unref();

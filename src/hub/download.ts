@@ -18,6 +18,7 @@ import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, 
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { withBlobLock } from './blob_lock.js';
+import { causeCode, HEAD_ATTEMPTS, isTransient } from './transient.js';
 import type { RepoCache } from './cache.js';
 import { hubDownloadTimeoutMs, hubEtagTimeoutMs } from './env.js';
 import {
@@ -140,17 +141,6 @@ export function httpError(status: number, headers: Headers, ctx: RequestContext)
   );
 }
 
-/** The system error code behind a failed fetch (ECONNREFUSED, ENOTFOUND…), if any. */
-function causeCode(e: unknown): string | undefined {
-  let err: unknown = e;
-  for (let depth = 0; depth < 4 && err instanceof Error; depth++) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') return code;
-    err = (err as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 function describe(e: unknown): string {
   const code = causeCode(e);
   const message = e instanceof Error ? e.message : String(e);
@@ -165,21 +155,23 @@ function unreachable(e: unknown, ctx: RequestContext): HubNetworkError {
   );
 }
 
+/** One HEAD, retried with backoff when the connection is reset or times out. */
+async function headWithRetries(url: string, ctx: RequestContext, headTimeoutMs: number): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, { method: 'HEAD', headers: baseHeaders(ctx.token), redirect: 'manual', signal: AbortSignal.timeout(headTimeoutMs) });
+    } catch (e) {
+      if (attempt >= HEAD_ATTEMPTS || !isTransient(e)) throw unreachable(e, ctx);
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
+}
+
 /** HEAD /resolve/: commit, etag, size and download location of one file. */
 export async function fetchMetadata(url: string, ctx: RequestContext, headTimeoutMs = hubEtagTimeoutMs()): Promise<FileMetadata> {
   let current = url;
   for (let hop = 0; ; hop++) {
-    let res: Response;
-    try {
-      res = await fetch(current, {
-        method: 'HEAD',
-        headers: baseHeaders(ctx.token),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(headTimeoutMs),
-      });
-    } catch (e) {
-      throw unreachable(e, ctx);
-    }
+    const res = await headWithRetries(current, ctx, headTimeoutMs);
     const commit = res.headers.get('x-repo-commit') ?? undefined;
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location !== null && commit === undefined) {

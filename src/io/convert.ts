@@ -72,6 +72,7 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
   if (!['auto', 'safetensors', 'pytorch'].includes(from)) throw new InputError(`from must be "auto", "safetensors" or "pytorch", got ${JSON.stringify(from)}.`);
   srcDir = resolve(srcDir);
   outDir = resolve(outDir);
+  checkNotSource(srcDir, outDir);
   const config = loadConfig(srcDir);
   const configPath = join(srcDir, CONFIG_FILE);
   const rawConfig = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
@@ -169,6 +170,16 @@ function checkKeys(source: WeightSource, config: DPRConfig, configPath: string, 
 }
 
 /** Refuses an OUT_DIR that is a file, or that already holds files this conversion would replace. */
+/** Conversion never writes into its source: the same path, or the same directory through a link. */
+function checkNotSource(srcDir: string, outDir: string): void {
+  let same = srcDir === outDir;
+  if (!same && existsSync(outDir) && existsSync(srcDir)) {
+    const [a, b] = [statSync(srcDir), statSync(outDir)];
+    same = a.dev === b.dev && a.ino === b.ino;
+  }
+  if (same) throw new InputError(`\`outDir\` ${outDir} is the source directory \`srcDir\`; converting would overwrite the checkpoint it reads. Choose another \`outDir\`.`);
+}
+
 function checkOutDir(outDir: string, files: string[], overwrite: boolean): void {
   if (!existsSync(outDir)) return;
   if (!statSync(outDir).isDirectory()) throw new InputError(`output ${outDir} exists and is not a directory.`);

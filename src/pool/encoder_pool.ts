@@ -1,20 +1,26 @@
 /**
  * EncoderPool: a question or context encoder replicated over worker threads, one TensorFlow.js
  * backend each (the wasm backend runs single-threaded in Node, so this is how encoding uses every
- * core). `encode()` validates on the calling thread, splits the batch row-wise over the workers
- * and returns the vectors in input order.
+ * core). `encode()` validates on the calling thread, splits the batch row-wise into jobs small
+ * enough for a worker's wasm heap (memory_bound.ts), spreads them over the workers and returns
+ * the vectors in input order.
+ *
+ * Failures: a worker that exits, crashes or runs out of wasm memory is replaced by a fresh one
+ * and its job is retried once (in halves after a memory failure); a job that fails again rejects
+ * the call with an error saying what happened. Later calls run on the replacements.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend.js';
 import { loadConfig, makeConfig, type DPRConfig } from '../config.js';
-import { ConfigError, DPRError, InputError, WeightLoadError } from '../errors.js';
+import { DPRError, InputError } from '../errors.js';
 import type { PretrainedOptions } from '../hub/options.js';
 import { resolvePretrained } from '../hub/resolve.js';
 import { MODEL_FILES } from '../io/model_files.js';
 import { GEMM_THREADS_ENV_VAR } from '../kernels/native_kernels.js';
-import { checkInputs, type ModelInputs } from '../models/inputs.js';
-import type { EncodeRequest, EncoderKind, ModelSource, WorkerInit, WorkerMessage } from './protocol.js';
+import { checkInputs, type CheckedInputs, type ModelInputs } from '../models/inputs.js';
+import { maxRowsPerCall } from './memory_bound.js';
+import { PoolWorker, WorkerFailure } from './pool_worker.js';
+import type { ModelSource, WorkerInit, EncoderKind } from './protocol.js';
 
 export interface EncoderPoolOptions {
   kind: EncoderKind;
@@ -25,32 +31,8 @@ export interface EncoderPoolOptions {
   /** Number of worker threads; default: the number of cores. */
   workers?: number;
   backend?: BackendName;
-}
-
-interface PendingTask {
-  resolve: (vectors: Float32Array) => void;
-  reject: (error: Error) => void;
-}
-
-const ERROR_CLASSES: Record<string, new (message: string) => DPRError> = { InputError, ConfigError, WeightLoadError };
-
-function rebuildError(name: string, message: string): Error {
-  const Class = ERROR_CLASSES[name];
-  return Class !== undefined ? new Class(message) : new DPRError(message);
-}
-
-/**
- * The worker script next to this file: .js when compiled; .ts when running from sources, where the
- * worker needs the tsx loader itself (Node 20 workers do not inherit `--import` hooks).
- */
-function spawnWorker(init: WorkerInit, env: NodeJS.ProcessEnv): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-    const script = JSON.stringify(new URL('./encoder_worker.ts', import.meta.url).href);
-    const bootstrap = `import(${tsx}).then((api) => { api.register(); return import(${script}); });`;
-    return new Worker(bootstrap, { eval: true, workerData: init, env });
-  }
-  return new Worker(new URL('./encoder_worker.js', import.meta.url), { workerData: init, env });
+  /** Most rows in one worker call; default: what fits the wasm heap for the model and length (maxRowsPerCall). */
+  maxRowsPerCall?: number;
 }
 
 /** Copies arrays into SharedArrayBuffers so every worker reads the same memory. */
@@ -62,40 +44,10 @@ function shareWeights(weights: Map<string, Float32Array>): Array<[string, Float3
   });
 }
 
-class PoolWorker {
-  private nextId = 0;
-  private readonly pending = new Map<number, PendingTask>();
-  /** Rows queued on this worker and not answered yet: the scheduler's load measure. */
-  load = 0;
-
-  constructor(readonly worker: Worker) {
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type !== 'result' && message.type !== 'error') return;
-      const task = this.pending.get(message.id);
-      if (task === undefined) return;
-      this.pending.delete(message.id);
-      if (message.type === 'result') task.resolve(message.vectors);
-      else task.reject(rebuildError(message.name, message.message));
-    });
-    worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', (code) => this.failAll(new DPRError(`an encoder worker exited (code ${code}) with work pending.`)));
-  }
-
-  private failAll(error: Error): void {
-    for (const task of this.pending.values()) task.reject(error);
-    this.pending.clear();
-  }
-
-  run(request: Omit<EncodeRequest, 'id'>): Promise<Float32Array> {
-    const id = this.nextId++;
-    this.load += request.batch;
-    return new Promise<Float32Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id });
-    }).finally(() => {
-      this.load -= request.batch;
-    });
-  }
+/** Rows [start, start + rows) of a checked batch. */
+interface Job {
+  start: number;
+  rows: number;
 }
 
 export class EncoderPool {
@@ -103,6 +55,7 @@ export class EncoderPool {
 
   private constructor(
     private readonly workers: PoolWorker[],
+    private readonly spawn: () => PoolWorker,
     readonly config: DPRConfig,
     /** Width of each vector. */
     readonly dim: number,
@@ -110,12 +63,16 @@ export class EncoderPool {
     readonly backend: string,
     /** The backend and kernels the workers compute with, e.g. "wasm/native-avx512". */
     readonly kernels: string,
+    private readonly rowLimit: number | undefined,
   ) {}
 
   static async create(options: EncoderPoolOptions): Promise<EncoderPool> {
     const count = options.workers ?? availableParallelism();
     if (!Number.isInteger(count) || count < 1) {
       throw new InputError(`workers must be a positive integer, got ${options.workers}.`);
+    }
+    if (options.maxRowsPerCall !== undefined && (!Number.isInteger(options.maxRowsPerCall) || options.maxRowsPerCall < 1)) {
+      throw new InputError(`maxRowsPerCall must be a positive integer, got ${options.maxRowsPerCall}.`);
     }
     const requested = options.source;
     let config: DPRConfig;
@@ -134,23 +91,14 @@ export class EncoderPool {
     // unless TFJS_DPR_GEMM_THREADS says otherwise.
     const env: NodeJS.ProcessEnv = { ...process.env };
     env[GEMM_THREADS_ENV_VAR] ??= String(Math.max(1, Math.floor(availableParallelism() / count)));
-    const workers = Array.from({ length: count }, () => spawnWorker(init, env));
+    const spawn = () => new PoolWorker(init, env);
+    const workers = Array.from({ length: count }, spawn);
     try {
-      const ready = await Promise.all(workers.map((worker) => new Promise<{ backend: string; dim: number; kernels: string }>((resolve, reject) => {
-        const onMessage = (message: WorkerMessage) => {
-          if (message.type === 'ready') resolve(message);
-          else if (message.type === 'init-error') reject(rebuildError(message.name, message.message));
-          else return;
-          worker.off('message', onMessage);
-        };
-        worker.on('message', onMessage);
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new DPRError(`an encoder worker exited (code ${code}) while loading.`)));
-      })));
+      const ready = await Promise.all(workers.map((w) => w.ready));
       const first = ready[0]!;
-      return new EncoderPool(workers.map((w) => new PoolWorker(w)), config, first.dim, first.backend, first.kernels);
+      return new EncoderPool(workers, spawn, config, first.dim, first.backend, first.kernels, options.maxRowsPerCall);
     } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(workers.map((w) => w.retire()));
       throw e;
     }
   }
@@ -168,35 +116,72 @@ export class EncoderPool {
     if (this.closed) throw new DPRError('the EncoderPool was closed; create a new one.');
     const checked = checkInputs(inputs, this.config, 'non_pad');
     const { batch, seq } = checked;
-    const parts = Math.min(this.workers.length, batch);
-    const rowsPerPart = Math.ceil(batch / parts);
-    const jobs: Array<Promise<Float32Array>> = [];
-    const ranked = [...this.workers].sort((a, b) => a.load - b.load);
-    for (let p = 0, start = 0; start < batch; p++, start += rowsPerPart) {
-      const rows = Math.min(rowsPerPart, batch - start);
-      const slice = (values: Int32Array) => values.slice(start * seq, (start + rows) * seq);
-      jobs.push(ranked[p]!.run({
-        batch: rows,
+    const limit = this.rowLimit ?? maxRowsPerCall(this.config, seq);
+    const rowsPerJob = Math.min(limit, Math.ceil(batch / this.workers.length));
+    const out = new Float32Array(batch * this.dim);
+    const jobs: Array<Promise<void>> = [];
+    for (let start = 0; start < batch; start += rowsPerJob) {
+      jobs.push(this.runJob(checked, { start, rows: Math.min(rowsPerJob, batch - start) }, out, true));
+    }
+    await Promise.all(jobs);
+    return out;
+  }
+
+  /** Runs one job on the least-loaded live worker; retries it once when the worker dies or runs out of memory. */
+  private async runJob(checked: CheckedInputs, job: Job, out: Float32Array, mayRetry: boolean): Promise<void> {
+    const { seq } = checked;
+    const slice = (values: Int32Array) => values.slice(job.start * seq, (job.start + job.rows) * seq);
+    const worker = this.leastLoaded();
+    try {
+      const vectors = await worker.run({
+        batch: job.rows,
         seq,
         inputIds: slice(checked.inputIds),
         attentionMask: slice(checked.attentionMask),
         tokenTypeIds: slice(checked.tokenTypeIds),
-      }));
+      });
+      out.set(vectors, job.start * this.dim);
+    } catch (e) {
+      if (!(e instanceof WorkerFailure) || this.closed) throw e;
+      this.replace(worker);
+      if (!mayRetry) throw this.givenUp(e, job, seq);
+      // After a memory failure the same rows would fail again on a fresh worker: retry them in halves.
+      const halves = e.outOfMemory && job.rows > 1 ? splitJob(job) : [job];
+      await Promise.all(halves.map((half) => this.runJob(checked, half, out, false)));
     }
-    const results = await Promise.all(jobs);
-    const out = new Float32Array(batch * this.dim);
-    let offset = 0;
-    for (const r of results) {
-      out.set(r, offset);
-      offset += r.length;
+  }
+
+  private givenUp(failure: WorkerFailure, job: Job, seq: number): DPRError {
+    const what = `${job.rows} row(s) of ${seq} tokens`;
+    if (failure.outOfMemory) {
+      return new DPRError(`encoding ${what} ran out of wasm memory twice (${failure.message}); lower \`maxRowsPerCall\` or the batch size and the input length.`);
     }
-    return out;
+    return new DPRError(`an encoder worker failed twice on ${what} (${failure.message}); the pool replaced it, later calls can run.`);
+  }
+
+  private leastLoaded(): PoolWorker {
+    let best = this.workers[0]!;
+    for (const w of this.workers) if (w.load < best.load) best = w;
+    return best;
+  }
+
+  /** Swaps a dead worker for a fresh one (once: a second failure of the same worker is a no-op). */
+  private replace(worker: PoolWorker): void {
+    const at = this.workers.indexOf(worker);
+    if (at === -1) return;
+    this.workers[at] = this.spawn();
+    void worker.retire();
   }
 
   /** Stops the workers. Pending calls fail. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.workers.map((w) => w.retire()));
   }
+}
+
+function splitJob(job: Job): Job[] {
+  const first = Math.ceil(job.rows / 2);
+  return [{ start: job.start, rows: first }, { start: job.start + first, rows: job.rows - first }];
 }

@@ -30,4 +30,5 @@ export type WorkerMessage =
   | { type: 'ready'; backend: string; dim: number; kernels: string }
   | { type: 'init-error'; message: string; name: string }
   | { type: 'result'; id: number; vectors: Float32Array }
-  | { type: 'error'; id: number; message: string; name: string };
+  /** `fatal`: the worker's wasm module ran out of memory and is unusable; the pool replaces it. */
+  | { type: 'error'; id: number; message: string; name: string; fatal?: boolean };

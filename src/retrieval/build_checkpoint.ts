@@ -3,11 +3,11 @@
  * and how far the build got. Deciding whether a build may start (an existing index, an interrupted
  * build, a resume with other settings) lives here too.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
-import { INDEX_FORMAT, MANIFEST_FILE, type EmbeddingDtype, type IndexManifest } from './index_format.js';
+import { EMBEDDING_FILES, INDEX_FORMAT, MANIFEST_FILE, type EmbeddingDtype, type IndexManifest } from './index_format.js';
 
 export const BUILD_DIR = '.build';
 const CHECKPOINT_FILE = 'checkpoint.json';
@@ -45,18 +45,42 @@ function describeDifference(a: BuildSettings, b: BuildSettings): string {
   return diffs.join('; ');
 }
 
+/** The sibling directory an `overwrite` rebuild of `outDir` is built in: `.NAME.rebuild`. */
+export function rebuildDir(outDir: string): string {
+  const absolute = resolve(outDir);
+  return join(dirname(absolute), `.${basename(absolute)}.rebuild`);
+}
+
 /**
- * Makes `outDir` no longer an index when `overwrite` allows it (throws when it does not).
- * Unlinking the manifest first makes the directory "not an index" before any other file changes.
+ * Where a build into `outDir` writes: `outDir` itself when it holds no index yet, else (only when
+ * `overwrite` allows replacing it) the sibling rebuild directory, so the old index stays usable.
  */
-export function retireFinishedIndex(outDir: string, overwrite: boolean): void {
-  const manifestPath = join(outDir, MANIFEST_FILE);
-  if (!existsSync(manifestPath)) return;
+export function buildTarget(outDir: string, overwrite: boolean): string {
+  if (!existsSync(join(outDir, MANIFEST_FILE))) return outDir;
   if (!overwrite) {
-    throw new InputError(`${outDir} already holds an index (${MANIFEST_FILE}); pass \`overwrite: true\` to replace it, or choose another \`outDir\`.`);
+    const pending = existsSync(rebuildDir(outDir)) ? ` (an interrupted rebuild is in ${rebuildDir(outDir)}: \`overwrite: true\` with \`resume: true\` continues it)` : '';
+    throw new InputError(`${outDir} already holds an index (${MANIFEST_FILE}); pass \`overwrite: true\` to replace it, or choose another \`outDir\`${pending}.`);
   }
-  unlinkSync(manifestPath);
+  return rebuildDir(outDir);
+}
+
+/**
+ * Moves the finished index in `rebuilt` over the one in `outDir`. Each rename is atomic; the old
+ * manifest is removed first, so for the few milliseconds of the swap `outDir` is "not an index"
+ * rather than a mix of old and new files. Readers that opened the old index keep reading it (its
+ * files stay alive while open). Other files in `outDir` are left alone.
+ */
+export function swapIndexInto(outDir: string, rebuilt: string): void {
+  const manifest = JSON.parse(readFileSync(join(rebuilt, MANIFEST_FILE), 'utf8')) as IndexManifest;
+  unlinkSync(join(outDir, MANIFEST_FILE));
   syncDir(outDir);
+  for (const file of Object.values(manifest.files)) renameSync(join(rebuilt, file), join(outDir, file));
+  // An index overwritten with the other dtype would leave the old embedding file behind.
+  for (const file of Object.values(EMBEDDING_FILES)) if (file !== manifest.files.embeddings) rmSync(join(outDir, file), { force: true });
+  syncDir(outDir);
+  renameSync(join(rebuilt, MANIFEST_FILE), join(outDir, MANIFEST_FILE));
+  syncDir(outDir);
+  rmSync(rebuilt, { recursive: true, force: true });
 }
 
 /**

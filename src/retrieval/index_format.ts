@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { decodeFloat16 } from '../io/float16.js';
 
@@ -92,11 +92,20 @@ export function readManifest(dir: string): IndexManifest {
   } catch (e) {
     throw notAnIndex(dir, `${MANIFEST_FILE} is not valid JSON (${(e as Error).message}).`);
   }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw notAnIndex(dir, `${MANIFEST_FILE} is not a JSON object; rebuild the index.`);
   if (m.format !== INDEX_FORMAT) throw notAnIndex(dir, `${MANIFEST_FILE} has format ${JSON.stringify(m.format)}, expected "${INDEX_FORMAT}".`);
   if (m.version !== INDEX_VERSION) throw notAnIndex(dir, `index format version ${m.version} is not supported (this build reads version ${INDEX_VERSION}); rebuild the index.`);
-  if (!(m.dtype in EMBEDDING_FILES)) throw notAnIndex(dir, `unknown embedding dtype ${JSON.stringify(m.dtype)}.`);
+  if (!Object.hasOwn(EMBEDDING_FILES, m.dtype)) throw notAnIndex(dir, `unknown embedding dtype ${JSON.stringify(m.dtype)}.`);
   if (!Number.isSafeInteger(m.count) || m.count < 1 || !Number.isSafeInteger(m.dim) || m.dim < 1) {
     throw notAnIndex(dir, `${MANIFEST_FILE} has count ${m.count} and dim ${m.dim}; both must be positive integers.`);
+  }
+  const files = (m.files ?? {}) as unknown as Record<string, unknown>;
+  for (const key of ['embeddings', 'passages', 'offsets']) {
+    const name = files[key];
+    // Plain file names inside the index directory only.
+    if (typeof name !== 'string' || name === '' || name !== basename(name) || name === '.' || name === '..') {
+      throw notAnIndex(dir, `${MANIFEST_FILE} names no valid ${key} file (files.${key} = ${JSON.stringify(name)}); rebuild the index.`);
+    }
   }
   return m;
 }
@@ -168,14 +177,24 @@ export class DenseIndex {
     const view = new DataView(pair.buffer);
     const start = Number(view.getBigUint64(0, true));
     const end = Number(view.getBigUint64(8, true));
+    // Offsets come from disk: reversed, or past the end of the passages, they are damage, not a size to allocate.
+    const size = (await this.passages.stat()).size;
+    if (!(start <= end && end <= size)) {
+      throw notAnIndex(this.dir, `${this.manifest.files.offsets} is damaged at passage ${index} (line [${start}, ${end}) in a file of ${size} bytes); rebuild the index.`);
+    }
     const line = new Uint8Array(end - start);
-    await this.passages.read(line, 0, line.length, start);
-    const text = Buffer.from(line).toString('utf8').replace(/\n$/, '');
+    const { bytesRead } = await this.passages.read(line, 0, line.length, start);
+    const text = Buffer.from(line.subarray(0, bytesRead)).toString('utf8').replace(/\n$/, '');
+    let passage: StoredPassage;
     try {
-      return JSON.parse(text) as StoredPassage;
+      passage = JSON.parse(text) as StoredPassage;
     } catch {
       throw notAnIndex(this.dir, `${this.manifest.files.passages} is damaged at passage ${index}; rebuild the index.`);
     }
+    if (typeof passage !== 'object' || passage === null || typeof passage.text !== 'string' || !['string', 'number'].includes(typeof passage.id)) {
+      throw notAnIndex(this.dir, `${this.manifest.files.passages} is damaged at passage ${index} (not an {"id", "title", "text"} object); rebuild the index.`);
+    }
+    return passage;
   }
 
   async close(): Promise<void> {

@@ -8,12 +8,17 @@
  * continues with the next shard: the batches are the same as in an uninterrupted build, so the
  * final bytes are the same. At the end the parts are renamed into OUT and manifest.json is
  * written last.
+ *
+ * One build at a time holds OUT's lock (build_lock.ts). Rebuilding over an existing index
+ * (`overwrite`) builds in a sibling directory `.OUT.rebuild/` (resumable the same way) while the
+ * old index stays searchable, then swaps the new files in (see swapIndexInto).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { BUILD_DIR, loadCheckpoint, retireFinishedIndex, saveCheckpoint, type BuildSettings } from './build_checkpoint.js';
+import { BUILD_DIR, buildTarget, loadCheckpoint, saveCheckpoint, swapIndexInto, type BuildSettings } from './build_checkpoint.js';
+import { BuildLock } from './build_lock.js';
 import { BuildParts } from './build_parts.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './defaults.js';
 import type { EncodedRow, Embedder } from './embedder.js';
@@ -65,16 +70,30 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     max_tokens: options.maxTokens ?? null,
     encoder: options.encoder,
   };
-  const staging = join(outDir, BUILD_DIR);
   mkdirSync(outDir, { recursive: true });
-  retireFinishedIndex(outDir, options.overwrite === true);
-  const checkpoint = loadCheckpoint(outDir, staging, settings, options.resume === true);
+  const lock = BuildLock.acquire(outDir);
+  try {
+    // A finished index stays searchable while its replacement is built beside it.
+    const target = buildTarget(outDir, options.overwrite === true);
+    mkdirSync(target, { recursive: true });
+    const result = await buildInto(target, settings, options);
+    if (target !== outDir) swapIndexInto(outDir, target);
+    return result;
+  } finally {
+    lock.release();
+  }
+}
+
+/** Builds a whole index in `dir` (resuming `dir/.build` when asked); `manifest.json` is written last. */
+async function buildInto(dir: string, settings: BuildSettings, options: BuildIndexOptions): Promise<BuildIndexResult> {
+  const staging = join(dir, BUILD_DIR);
+  const checkpoint = loadCheckpoint(dir, staging, settings, options.resume === true);
   mkdirSync(staging, { recursive: true });
 
   const resumedFrom = checkpoint.passages_done;
   const parts = new BuildParts(staging, settings.dtype, { passagesDone: resumedFrom, passagesBytes: checkpoint.passages_bytes, dim: checkpoint.dim });
   try {
-    const rest = await skipStoredPassages(options.passages, parts, outDir, staging);
+    const rest = await skipStoredPassages(options.passages, parts, dir, staging);
     await appendShards(rest, parts, settings, staging, options);
     const { passagesDone: count, dim } = parts.state;
     if (count === 0 || dim === null) throw new InputError('the corpus holds no passages; give a JSONL file with one {"id", "title", "text"} object per line.');
@@ -88,10 +107,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       files: { embeddings: EMBEDDING_FILES[settings.dtype], passages: PASSAGES_FILE, offsets: OFFSETS_FILE },
       encoder: settings.encoder,
     };
-    parts.moveInto(outDir);
-    syncDir(outDir);
+    parts.moveInto(dir);
+    syncDir(dir);
     // The manifest is written last: until it exists the directory is not an index.
-    writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+    writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     rmSync(staging, { recursive: true, force: true });
     return { manifest, resumedFrom };
   } finally {

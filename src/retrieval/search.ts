@@ -8,6 +8,12 @@ import { ensureBackend } from '../backend.js';
 import { InputError } from '../errors.js';
 import { TopK, type Hit } from './top_k.js';
 
+function nonFiniteScore(score: number, row: number, query: number): InputError {
+  return new InputError(
+    `the score of row ${row} for query ${query} is ${String(score)}, not a finite number: the index vectors or the query hold NaN or infinite values; rebuild the index, or check the model.`,
+  );
+}
+
 /** Anything that can hand out rows of a [count, dim] float32 matrix (a DenseIndex, or memory). */
 export interface VectorSource {
   readonly count: number;
@@ -53,7 +59,9 @@ export async function searchVectors(source: VectorSource, queries: readonly Floa
       heaps.forEach((heap, qi) => {
         for (let r = 0; r < rows; r++) {
           const s = scores[r * nq + qi]!;
-          if (s >= heap.threshold) heap.push(s, start + r);
+          // A NaN fails every comparison and would silently drop the row: damage is refused instead.
+          if (s >= heap.threshold && s !== Infinity) heap.push(s, start + r);
+          else if (!(s < heap.threshold)) throw nonFiniteScore(s, start + r, qi);
         }
       });
     }

@@ -48,6 +48,8 @@ export interface Faults {
   corrupt?: { file: string; times: number };
   /** Answer a missing file's 404 EntryNotFound without X-Repo-Commit, as some mirrors and proxies do. */
   dropEntryCommit?: boolean;
+  /** Reset the connection (no answer at all) for the next `times` requests, HEAD or GET. */
+  reset?: { times: number };
 }
 
 export interface HubServer {
@@ -175,6 +177,11 @@ export async function startHubServer(
   }
 
   const server = createServer((req, res) => {
+    if (faults.reset !== undefined && faults.reset.times > 0) {
+      faults.reset.times--;
+      req.socket.resetAndDestroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', base);
     const path = decodeURIComponent(url.pathname);
     requests.push({

@@ -239,6 +239,19 @@ test('a download cut part-way is resumed with Range and gives identical bytes', 
   assert.equal(server.faults.cut?.times, 0);
 });
 
+test('connections reset before any answer (HEAD or GET) are retried with backoff, as huggingface_hub does', async () => {
+  const cacheDir = freshCache();
+  // The first two requests get a TCP reset: the first HEAD and its first retry.
+  server.faults.reset = { times: 2 };
+  const dir = await resolvePretrained(QE, opts(cacheDir));
+  assert.equal(server.faults.reset.times, 0);
+  assert.deepEqual(readFileSync(join(dir, 'config.json')), readFileSync(referencePath('models', 'question_encoder', 'config.json')));
+  // Resets beyond the bound fail with the cause named (the cache is empty, so nothing to fall back to).
+  server.faults.reset = { times: 100 };
+  await assert.rejects(resolvePretrained(QE, opts(freshCache())), (e: unknown) => e instanceof HubNetworkError && /could not reach .*ECONNRESET/.test(e.message));
+  server.faults.reset = { times: 0 };
+});
+
 test('a connection that keeps dropping fails clearly, keeps only the .incomplete, and the next call resumes', async () => {
   const cacheDir = freshCache();
   const cutAt = 1_500_000;

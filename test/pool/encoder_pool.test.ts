@@ -97,3 +97,101 @@ test('a pool loads a hub id (served on 127.0.0.1) through the HF cache', async (
     await server.close();
   }
 });
+
+/** A pool whose workers carry a test-only fault (see encoder_worker.ts), from shared random weights. */
+async function faultyPool(fault: string, options: { workers?: number; maxRowsPerCall?: number } = {}) {
+  const config = tinyConfig();
+  const weights = randomWeightArrays(TFDPRQuestionEncoder.weightSpecs(config), 3);
+  const model = TFDPRQuestionEncoder.fromWeights(config, weights);
+  process.env['TFJS_DPR_TEST_WORKER_FAULT'] = fault;
+  try {
+    const pool = await EncoderPool.create({ kind: 'question', source: { config, weights }, workers: options.workers ?? 2, ...(options.maxRowsPerCall ? { maxRowsPerCall: options.maxRowsPerCall } : {}) });
+    return { pool, model, config };
+  } finally {
+    delete process.env['TFJS_DPR_TEST_WORKER_FAULT'];
+  }
+}
+
+function expected(model: TFDPRQuestionEncoder, input_ids: number[][]): Float32Array {
+  const out = model.call({ input_ids });
+  const values = out.pooler_output.dataSync() as Float32Array;
+  tf.dispose(out as unknown as tf.TensorContainer);
+  return values;
+}
+
+test('a worker that dies mid-call is replaced and its rows retried: the call and later calls succeed', { timeout: 60_000 }, async () => {
+  await setBackend('wasm');
+  const { mkdtempSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const marker = join(mkdtempSync(join(tmpdir(), 'dpr-pool-fault-')), 'died');
+  const { pool, model, config } = await faultyPool(`exit-once:${marker}`);
+  try {
+    const input_ids = sampleIds(6, 9, config.vocab_size);
+    expectAllClose(await pool.encode({ input_ids }), expected(model, input_ids), { atol: 1e-5, label: 'after a worker died' });
+    assert.ok(existsSync(marker), 'a worker exited during the call');
+    for (let i = 0; i < 3; i++) {
+      expectAllClose(await pool.encode({ input_ids: input_ids.slice(i) }), expected(model, input_ids.slice(i)), { atol: 1e-5, label: `later call ${i}` });
+    }
+    assert.equal(pool.size, 2);
+  } finally {
+    model.dispose();
+    await pool.close();
+  }
+});
+
+test('a wasm out-of-memory failure replaces the worker and retries in halves; twice rejects clearly; later calls work', { timeout: 60_000 }, async () => {
+  await setBackend('wasm');
+  // Jobs of 8 rows; a worker given more than 4 rows fails as a wasm OOM and stays broken.
+  const { pool, model, config } = await faultyPool('oom-above-rows:4', { workers: 1, maxRowsPerCall: 8 });
+  try {
+    const eight = sampleIds(8, 7, config.vocab_size);
+    expectAllClose(await pool.encode({ input_ids: eight }), expected(model, eight), { atol: 1e-5, label: 'retried in halves' });
+    const two = sampleIds(2, 7, config.vocab_size);
+    expectAllClose(await pool.encode({ input_ids: two }), expected(model, two), { atol: 1e-5, label: 'the replacement works' });
+  } finally {
+    model.dispose();
+    await pool.close();
+  }
+  const strict = await faultyPool('oom-above-rows:1', { workers: 1, maxRowsPerCall: 8 });
+  try {
+    await assert.rejects(strict.pool.encode({ input_ids: sampleIds(8, 7, strict.config.vocab_size) }), (e: unknown) => {
+      assert.match((e as Error).message, /^encoding 4 row\(s\) of 7 tokens ran out of wasm memory twice \(memory access out of bounds.*\); lower `maxRowsPerCall` or the batch size/);
+      return true;
+    });
+    const one = sampleIds(1, 7, strict.config.vocab_size);
+    expectAllClose(await strict.pool.encode({ input_ids: one }), expected(strict.model, one), { atol: 1e-5, label: 'a later call after giving up' });
+  } finally {
+    strict.model.dispose();
+    await strict.pool.close();
+  }
+});
+
+test('calls are split so one worker call fits the wasm heap: 1024 × 512 ids of a base model go out in jobs of a few rows', async () => {
+  const { maxRowsPerCall, activationBytesPerRow, ACTIVATION_BUDGET_BYTES } = await import('../../src/pool/memory_bound.js');
+  const base = { num_attention_heads: 12, hidden_size: 768, intermediate_size: 3072 };
+  const rows = maxRowsPerCall(base, 512);
+  assert.ok(rows >= 1 && rows <= 16, `rows per call at 512 tokens: ${rows}`);
+  assert.ok(rows * activationBytesPerRow(base, 512) <= ACTIVATION_BUDGET_BYTES);
+  // The default batch of 32 short passages is not split.
+  assert.ok(maxRowsPerCall(base, 128) >= 32);
+  // A worker asked for more rows than the bound fails (injected OOM); the pool never asks.
+  await setBackend('wasm');
+  const { pool, model, config } = await faultyPool('oom-above-rows:3', { workers: 2, maxRowsPerCall: 3 });
+  try {
+    const many = sampleIds(20, 5, config.vocab_size);
+    expectAllClose(await pool.encode({ input_ids: many }), expected(model, many), { atol: 1e-5, label: 'split into jobs of 3' });
+  } finally {
+    model.dispose();
+    await pool.close();
+  }
+});
+
+test('close() fails a call in flight instead of leaving it pending', { timeout: 30_000 }, async () => {
+  await setBackend('wasm');
+  const { pool, model, config } = await faultyPool('none', { workers: 1 });
+  model.dispose();
+  const call = assert.rejects(pool.encode({ input_ids: sampleIds(4, 9, config.vocab_size) }), /the EncoderPool was closed while this call was running/);
+  await pool.close();
+  await call;
+});

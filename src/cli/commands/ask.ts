@@ -22,6 +22,8 @@ import type { FlagNames } from '../option_flags.js';
 import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from '../hybrid_flags.js';
 import { hubProgressReporter } from '../progress.js';
 import { snippet } from '../snippet.js';
+import { cleanAnswerText, INDEX_DAMAGED_FIX, READER_DAMAGED_FIX, requireFiniteScores } from '../finite.js';
+import { workersOption } from '../workers.js';
 
 // `model` is the context encoder that indexes the sample corpus on first use.
 export const FLAGS: FlagNames = { questionModel: '--question-model', readerModel: '--reader-model', contextModel: '--context-model', model: '--context-model' };
@@ -35,7 +37,7 @@ export const SPEC: CommandSpec = {
     'question-model': { type: 'string', default: DEFAULT_QUESTION_ENCODER, value: 'DIR|HUB_ID', description: 'a DPR question encoder paired with the index' },
     'reader-model': { type: 'string', default: DEFAULT_READER, value: 'DIR|HUB_ID', description: 'a DPR reader' },
     index: { type: 'string', value: 'DIR', description: 'an index built by `dpr index build` (default: the bundled sample corpus, built on first use and cached)' },
-    'context-model': { type: 'string', default: DEFAULT_CONTEXT_ENCODER, value: 'DIR|HUB_ID', description: 'the context encoder that embeds the sample corpus when no --index is given' },
+    'context-model': { type: 'string', value: 'DIR|HUB_ID', description: `the context encoder that embeds the sample corpus when no --index is given [default ${DEFAULT_CONTEXT_ENCODER}]` },
     workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads for a first-use index build (default: number of cores)' },
     k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'retrieved passages the reader reads' },
     'num-spans': { type: 'integer', min: 1, default: 3, value: 'N', description: 'answers to show' },
@@ -58,7 +60,10 @@ export async function run(argv: string[]): Promise<number> {
   const json = flag(args, 'json');
   const k = num(args, 'k')!;
   const hybrid = hybridFromArgs(args);
-  const indexDir = str(args, 'index') ?? (await sampleIndex(str(args, 'context-model')!, num(args, 'workers'), hybrid !== undefined));
+  if (str(args, 'index') !== undefined && str(args, 'context-model') !== undefined) {
+    throw new InputError('--context-model embeds the bundled sample corpus and is not used with --index (an index holds vectors already); drop one of them.');
+  }
+  const indexDir = str(args, 'index') ?? (await sampleIndex(str(args, 'context-model') ?? DEFAULT_CONTEXT_ENCODER, workersOption(args, 'dpr ask'), hybrid !== undefined));
   const bm25 = hybrid ? await loadBm25ForHybrid(indexDir) : undefined;
   const index = await DenseIndex.open(indexDir);
   try {
@@ -82,6 +87,9 @@ export async function run(argv: string[]): Promise<number> {
           });
           const answers = spans.map((s) => {
             const p = hits[s.doc_id]!;
+            const what = `the answer "${s.text}" to ${JSON.stringify(question)}`;
+            requireFiniteScores({ span_score: s.span_score, relevance_score: s.relevance_score }, what, READER_DAMAGED_FIX);
+            requireFiniteScores({ 'retrieval score': p.score }, what, INDEX_DAMAGED_FIX);
             return { text: s.text, span_score: s.span_score, relevance_score: s.relevance_score, passage: { id: p.id, title: p.title, text: p.text, score: p.score } };
           });
           if (json) {
@@ -91,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
           const lines = [`question: ${question}`];
           if (answers.length === 0) lines.push('  no answer found');
           answers.forEach((a, r) => {
-            lines.push(`${r === 0 ? 'answer' : `  #${r + 1}  `}: ${a.text}   (span ${a.span_score.toFixed(3)}, relevance ${a.relevance_score.toFixed(3)})`);
+            lines.push(`${r === 0 ? 'answer' : `  #${r + 1}  `}: ${cleanAnswerText(a.text)}   (span ${a.span_score.toFixed(3)}, relevance ${a.relevance_score.toFixed(3)})`);
             lines.push(`        from ${String(a.passage.id)}${a.passage.title ? ` — ${a.passage.title}` : ''} (retrieval score ${a.passage.score.toFixed(3)})`);
             lines.push(`        ${snippet(a.passage.text, 110)}`);
           });
@@ -110,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** The cached index of the bundled sample corpus, built (or resumed) first when needed, with its BM25 index for --hybrid. */
-async function sampleIndex(contextModel: string, workers: number | undefined, withBm25: boolean): Promise<string> {
+async function sampleIndex(contextModel: string, workers: { workers?: number }, withBm25: boolean): Promise<string> {
   const corpus = sampleCorpusPath();
   const plan = await planCachedIndex(contextModel, corpus, { onProgress: hubProgressReporter() });
   if (!plan.ready) {
@@ -121,7 +129,7 @@ async function sampleIndex(contextModel: string, workers: number | undefined, wi
       outDir: plan.dir,
       resume: true,
       label: 'sample corpus',
-      ...(workers !== undefined ? { workers } : {}),
+      ...workers,
     });
   }
   if (withBm25 && !hasBm25Index(plan.dir)) {

@@ -2,48 +2,39 @@
  * `dpr convert SRC_DIR OUT_DIR [--dtype float32|float16] [--from auto|safetensors|pytorch] [--force]`:
  * turns a HuggingFace DPR checkpoint directory into one `fromPretrained` loads (see src/io/convert.ts).
  */
+import { InputError } from '../../errors.js';
 import { convertCheckpoint, type OutputDtype, type SourceKind } from '../../io/convert.js';
+import { type CommandSpec, flag, parseArgsOrHelp, str } from '../args.js';
+import type { FlagNames } from '../option_flags.js';
 
-export const USAGE = `usage: dpr convert SRC_DIR OUT_DIR [--dtype float32|float16] [--from auto|safetensors|pytorch] [--force]
+export const SPEC: CommandSpec = {
+  name: 'dpr convert',
+  summary:
+    'Read SRC_DIR/config.json and SRC_DIR/model.safetensors or SRC_DIR/pytorch_model.bin (torch.save zip or legacy format; no Python needed) ' +
+    'and write OUT_DIR/model.safetensors, config.json and the tokenizer files. OUT_DIR is written through a temporary directory, ' +
+    'never left half-written, and never SRC_DIR itself.',
+  usage: 'SRC_DIR OUT_DIR [--dtype float32|float16] [--from auto|safetensors|pytorch] [--force]',
+  positionals: { name: 'SRC_DIR OUT_DIR', description: 'the HF checkpoint directory, and the directory to write' },
+  options: {
+    dtype: { type: 'string', choices: ['float32', 'float16'], default: 'float32', description: 'float16 halves the size; loading computes in float32' },
+    from: { type: 'string', choices: ['auto', 'safetensors', 'pytorch'], default: 'auto', description: 'which weights file to read (auto: model.safetensors if present)' },
+    force: { type: 'boolean', description: 'replace files already present in OUT_DIR' },
+  },
+};
 
-Reads SRC_DIR/config.json and SRC_DIR/model.safetensors or SRC_DIR/pytorch_model.bin (torch.save zip
-or legacy format; no Python needed) and writes OUT_DIR/model.safetensors, config.json and the
-tokenizer files. OUT_DIR is written through a temporary directory, never left half-written.
-
-  --dtype   float32 (default) or float16 (half the size; loading computes in float32)
-  --from    which weights file to read: auto (default: model.safetensors if present), safetensors, pytorch
-  --force   replace files already present in OUT_DIR`;
+// The library's option names, as this command's arguments and flags.
+export const FLAGS: FlagNames = { srcDir: 'SRC_DIR', outDir: 'OUT_DIR', overwrite: '--force', dtype: '--dtype', from: '--from' };
 
 export async function run(argv: string[]): Promise<number> {
-  const positional: string[] = [];
-  let dtype: OutputDtype = 'float32';
-  let from: SourceKind = 'auto';
-  let overwrite = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    if (flag === '--help' || flag === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else if (flag === '--dtype') {
-      const v = value();
-      if (v !== 'float32' && v !== 'float16') return usageError(`--dtype must be float32 or float16, got ${JSON.stringify(v ?? '')}`);
-      dtype = v;
-    } else if (flag === '--from') {
-      const v = value();
-      if (v !== 'auto' && v !== 'safetensors' && v !== 'pytorch') return usageError(`--from must be auto, safetensors or pytorch, got ${JSON.stringify(v ?? '')}`);
-      from = v;
-    } else if (flag === '--force') {
-      overwrite = true;
-    } else if (arg.startsWith('-')) {
-      return usageError(`unknown option ${arg}`);
-    } else {
-      positional.push(arg);
-    }
+  const args = parseArgsOrHelp(SPEC, argv);
+  if (args === undefined) return 0;
+  if (args.positionals.length !== 2) {
+    throw new InputError(`expected SRC_DIR and OUT_DIR, got ${args.positionals.length} argument(s). Run \`dpr convert --help\` for the usage.`);
   }
-  if (positional.length !== 2) return usageError(`expected SRC_DIR and OUT_DIR, got ${positional.length} argument(s)`);
-  const [srcDir, outDir] = positional as [string, string];
+  const [srcDir, outDir] = args.positionals as [string, string];
+  const dtype = str(args, 'dtype') as OutputDtype;
+  const from = str(args, 'from') as SourceKind;
+  const overwrite = flag(args, 'force');
   const started = process.hrtime.bigint();
   const report = await convertCheckpoint(srcDir, outDir, { dtype, from, overwrite });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -58,9 +49,4 @@ export async function run(argv: string[]): Promise<number> {
   if (report.unknown.length > 0) lines.push(`  unknown keys, not written: ${report.unknown.join(', ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
-}
-
-function usageError(problem: string): number {
-  process.stderr.write(`dpr convert: ${problem}\n${USAGE}\n`);
-  return 2;
 }

@@ -3,7 +3,6 @@
  * A question encoder encodes `text`; a context encoder encodes `(title, text)` as a pair when a
  * non-empty title is given, else `text`. Streams: only one chunk of records is in memory.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_ENCODE_CHUNK } from '../../retrieval/defaults.js';
 import { embedStream } from '../../retrieval/encode_pipeline.js';
@@ -11,7 +10,9 @@ import { loadEncoder } from '../../retrieval/encoders.js';
 import { type CommandSpec, num, parseArgsOrHelp, str } from '../args.js';
 import { displayName, readJsonl, toTextRecord, type TextRecord } from '../jsonl.js';
 import type { FlagNames } from '../option_flags.js';
+import { checkOutputPath, OutputFile } from '../output_file.js';
 import { hubProgressReporter } from '../progress.js';
+import { workersOption } from '../workers.js';
 
 export const FLAGS: FlagNames = { model: '--model' };
 
@@ -34,50 +35,47 @@ export async function run(argv: string[]): Promise<number> {
   if (args === undefined) return 0;
   const input = str(args, 'input')!;
   const output = str(args, 'output')!;
-  const workers = num(args, 'workers');
-  const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], {
-    ...(workers !== undefined ? { workers } : {}),
-    onProgress: hubProgressReporter(),
-  });
-  const toStdout = output === '-';
-  // Written beside the target and renamed at the end: a failed run leaves no half-written output.
-  const temp = `${output}.tmp-${process.pid}`;
-  const fd = toStdout ? 1 : openSync(temp, 'w');
+  // Everything that can be known before loading a model is checked first, and the output is
+  // opened before the encoder exists: a bad --output costs nothing and leaves no worker running.
+  if (output !== '-') checkOutputPath(output, '--output', [{ path: input, flag: '--input' }]);
+  const workers = workersOption(args, 'dpr encode');
+  const out = OutputFile.open(output);
   let count = 0;
-  let ok = false;
+  let summary: string | undefined;
   try {
-    async function* records(): AsyncGenerator<TextRecord> {
-      for await (const record of readJsonl(input)) yield toTextRecord(record, input, true);
-    }
-    const stream = embedStream(records(), {
-      embedder: encoder.embedder,
-      tokenize: (r) => encoder.tokenize(r.text, r.title),
-      chunkSize: DEFAULT_ENCODE_CHUNK,
-      batchSize: num(args, 'batch-size')!,
-    });
-    for await (const chunk of stream) {
-      const lines = chunk.items.map((r, i) => JSON.stringify({ id: r.id, vector: Array.from(chunk.vectors[i]!) })).join('\n') + '\n';
-      writeSync(fd, lines);
-      count += chunk.items.length;
+    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], { ...workers, onProgress: hubProgressReporter() });
+    try {
+      async function* records(): AsyncGenerator<TextRecord> {
+        for await (const record of readJsonl(input)) yield toTextRecord(record, input, true);
+      }
+      const stream = embedStream(records(), {
+        embedder: encoder.embedder,
+        tokenize: (r) => encoder.tokenize(r.text, r.title),
+        chunkSize: DEFAULT_ENCODE_CHUNK,
+        batchSize: num(args, 'batch-size')!,
+      });
+      for await (const chunk of stream) {
+        out.write(chunk.items.map((r, i) => JSON.stringify({ id: r.id, vector: finiteVector(chunk.vectors[i]!, r.id) })).join('\n') + '\n');
+        count += chunk.items.length;
+      }
+      summary = `encoded ${count} texts with ${encoder.architecture} (dim ${encoder.embedder.dim}) into ${output}`;
+    } finally {
+      await encoder.dispose();
     }
     if (count === 0) throw new InputError(`${displayName(input)} holds no records; expected one {"id", "text"} JSON object per line.`);
-    if (!toStdout) {
-      fsyncSync(fd);
-      closeSync(fd);
-      renameSync(temp, output);
-    }
-    ok = true;
+    out.commit();
   } finally {
-    if (!toStdout && !ok) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
-      rmSync(temp, { force: true });
-    }
-    await encoder.dispose();
+    out.abort();
   }
-  if (!toStdout) process.stderr.write(`encoded ${count} texts with ${encoder.architecture} (dim ${encoder.embedder.dim}) into ${output}\n`);
+  if (output !== '-' && summary !== undefined) process.stderr.write(`${summary}\n`);
   return 0;
+}
+
+/** The vector as numbers; a NaN or infinity (which JSON would write as null) is refused. */
+function finiteVector(vector: Float32Array, id: string | number): number[] {
+  const values = Array.from(vector);
+  if (!values.every(Number.isFinite)) {
+    throw new InputError(`the encoder produced a non-finite value (NaN or infinity) for id ${JSON.stringify(id)}; check the model's weights (\`model\`).`);
+  }
+  return values;
 }

@@ -10,6 +10,7 @@ import { DenseIndex, type EmbeddingDtype } from '../../retrieval/index_format.js
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { indexFile } from '../index_from_file.js';
 import type { FlagNames } from '../option_flags.js';
+import { workersOption } from '../workers.js';
 
 export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume', k1: '--k1', b: '--b' };
 
@@ -58,8 +59,16 @@ async function build(argv: string[]): Promise<number> {
   const args = parseArgsOrHelp(BUILD_SPEC, argv);
   if (args === undefined) return 0;
   const out = str(args, 'out')!;
-  const workers = num(args, 'workers');
+  const workers = workersOption(args, 'dpr index build');
   const started = performance.now();
+  // Ctrl-C (or a kill) stops the build at once; what is checkpointed is kept, and the user is told how to go on.
+  const onSignal = (signal: NodeJS.Signals) => {
+    const again = flag(args, 'resume') ? 'run the same command again' : 'run the same command with --resume';
+    process.stderr.write(`\ndpr index build: interrupted (${signal}); the passages done so far are kept: ${again} to continue the build in ${out}.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const result = await indexFile({
     model: str(args, 'model')!,
     passagesPath: str(args, 'passages')!,
@@ -69,7 +78,10 @@ async function build(argv: string[]): Promise<number> {
     shardSize: num(args, 'shard-size')!,
     resume: flag(args, 'resume'),
     overwrite: flag(args, 'overwrite'),
-    ...(workers !== undefined ? { workers } : {}),
+    ...workers,
+  }).finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   });
   const seconds = (performance.now() - started) / 1000;
   const encoded = result.manifest.count - result.resumedFrom;

@@ -6,6 +6,7 @@ import { InputError } from '../../errors.js';
 import { loadReader, readSpans } from '../../retrieval/read.js';
 import type { DPRSpanPrediction } from '../../tokenizers/index.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
+import { cleanAnswerText, READER_DAMAGED_FIX, requireFiniteScores } from '../finite.js';
 import { readTextRecords, type TextRecord } from '../jsonl.js';
 import type { FlagNames } from '../option_flags.js';
 import { hubProgressReporter } from '../progress.js';
@@ -14,7 +15,7 @@ export const FLAGS: FlagNames = { model: '--model' };
 
 export const SPEC: CommandSpec = {
   name: 'dpr read',
-  summary: 'Find answer spans to a question in passages with a DPR reader.',
+  summary: 'Find answer spans to a question in passages with a DPR reader (human output shows answers without [SEP]; --json keeps HF\'s span text).',
   usage: '--model READER_DIR --question "…" --passages FILE.jsonl [options]',
   options: {
     model: { type: 'string', required: true, value: 'DIR', description: 'a DPR reader (DPRReader)' },
@@ -32,7 +33,7 @@ function printSpansHuman(spans: DPRSpanPrediction[], passages: ReadonlyArray<{ i
   const lines = spans.map((s, r) => {
     const p = passages[s.doc_id];
     const where = p === undefined ? `passage ${s.doc_id}` : `${String(p.id)}${p.title ? ` (${p.title})` : ''}`;
-    return `${String(r + 1).padStart(3)}  ${s.text}\n     span ${s.span_score.toFixed(4)}  relevance ${s.relevance_score.toFixed(4)}  from ${where}`;
+    return `${String(r + 1).padStart(3)}  ${cleanAnswerText(s.text)}\n     span ${s.span_score.toFixed(4)}  relevance ${s.relevance_score.toFixed(4)}  from ${where}`;
   });
   process.stdout.write((lines.length > 0 ? lines.join('\n') : 'no answer spans found') + '\n');
 }
@@ -50,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       max_answer_length: num(args, 'max-answer-length')!,
       num_spans_per_passage: num(args, 'num-spans-per-passage')!,
     });
+    spans.forEach((s) => requireFiniteScores({ span_score: s.span_score, relevance_score: s.relevance_score }, `the answer "${s.text}"`, READER_DAMAGED_FIX));
     if (flag(args, 'json')) process.stdout.write(JSON.stringify(spans) + '\n');
     else printSpansHuman(spans, passages);
   } finally {

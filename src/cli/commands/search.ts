@@ -9,6 +9,7 @@ import { DenseIndex } from '../../retrieval/index_format.js';
 import { searchQuestionsHybrid } from '../../retrieval/hybrid_search.js';
 import { checkEncoderFitsIndex, searchQuestions, type Question, type SearchHit } from '../../retrieval/question_search.js';
 import { type CommandSpec, type ParsedArgs, flag, num, parseArgsOrHelp, str } from '../args.js';
+import { INDEX_DAMAGED_FIX, requireFiniteScores } from '../finite.js';
 import { readJsonl, toTextRecord } from '../jsonl.js';
 import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from '../hybrid_flags.js';
 import type { FlagNames } from '../option_flags.js';
@@ -85,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
           : await searchQuestions(encoder, index, batch, k, batchSize);
         batch.forEach((q, i) => {
           const hits = results[i]!;
+          for (const h of hits) requireFiniteScores({ score: h.score }, `passage ${JSON.stringify(h.id)} for question ${JSON.stringify(q.id)}`, INDEX_DAMAGED_FIX);
           if (json) {
             const line = { id: q.id, question: q.text, hits: hits.map((h) => ({ id: h.id, score: h.score, title: h.title, text: h.text })) };
             process.stdout.write(JSON.stringify(line) + '\n');

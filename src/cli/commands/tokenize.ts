@@ -31,7 +31,9 @@ export async function run(argv: string[]): Promise<number> {
   if (args === undefined) return 0;
   const input = str(args, 'input')!;
   const tokenizer = await BertTokenizer.fromPretrained(str(args, 'model')!);
+  let count = 0;
   for await (const record of readJsonl(input)) {
+    count++;
     const where = `${displayName(input)}:${record.line}`;
     const { id, text, text_pair: textPair } = record.value;
     if (id === undefined) throw new InputError(`${where}: missing "id"; each line needs an id to match outputs to inputs.`);
@@ -49,5 +51,6 @@ export async function run(argv: string[]): Promise<number> {
     };
     if (!process.stdout.write(JSON.stringify(out) + '\n')) await once(process.stdout, 'drain');
   }
+  if (count === 0) throw new InputError(`${displayName(input)} holds no records; expected one {"id", "text"} JSON object per line.`);
   return 0;
 }
