@@ -3,16 +3,19 @@
  *
  *   npm run bench                          all workloads
  *   npm run bench -- --only passages-128   one workload (passages-128, passages-256, question-32,
- *                                          tokenizer, convert, retrieval, train, eval; comma-separated for several)
+ *                                          tokenizer, convert, retrieval, train, eval, serve; comma-separated for several)
  *   npm run bench -- --json                JSON lines
  *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
+ *   npm run bench -- --only serve --minutes 1 --seconds 10
+ *                                          serve: soak length (default 5 min), seconds per concurrency level (default 15)
  */
 import { availableParallelism } from 'node:os';
 import { benchConvert } from './bench_convert.js';
 import { benchEval } from './bench_eval.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
 import { benchRetrieval } from './bench_retrieval.js';
+import { benchServe } from './bench_serve.js';
 import { benchTokenizer } from './bench_tokenizer.js';
 import { benchTrain } from './bench_train.js';
 
@@ -21,19 +24,24 @@ interface Args {
   only?: string[];
   workers: number;
   cpu: boolean;
+  minutes: number;
+  seconds: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, workers: availableParallelism(), cpu: false };
+  const args: Args = { json: false, workers: availableParallelism(), cpu: false, minutes: 5, seconds: 15 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
     else if (a === '--cpu') args.cpu = true;
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--workers') args.workers = Number(argv[++i]);
+    else if (a === '--minutes') args.minutes = Number(argv[++i]);
+    else if (a === '--seconds') args.seconds = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}; see the header of scripts/bench.ts`);
   }
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new Error('--workers must be a positive integer');
+  if (!(args.minutes >= 0) || !(args.seconds > 0)) throw new Error('--minutes must be >= 0 and --seconds > 0');
   return args;
 }
 
@@ -84,6 +92,7 @@ const WORKLOADS: Workload[] = [
     },
   },
   { name: 'eval', run: () => benchEval() as Promise<BenchRow[]> },
+  { name: 'serve', run: (a) => benchServe({ minutes: a.minutes, seconds: a.seconds }) },
 ];
 
 function printTable(rows: BenchRow[]): void {

@@ -5,11 +5,12 @@
  * /health, /metrics and /openapi.json say what they should.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { serve, type DprServer } from '../../src/serve/index.js';
 import { runCli } from '../helpers/cli.js';
+import { PROJECT_ROOT } from '../helpers/reference.js';
 import { CONTEXT_MODEL, READER_MODEL, request, sampleIndexFixture, type ServeFixture } from './fixtures.js';
 
 interface Hit {
@@ -162,6 +163,18 @@ describe('dpr serve endpoints', () => {
     assert.match(text, /^dpr_batch_size_count\{queue="search"\} \d+$/m);
     assert.match(text, /^dpr_ready 1$/m);
     assert.match(text, /^dpr_process_resident_memory_bytes \d+/m);
+  });
+
+  test('the README\'s curl example, sent as written, gets its three hits', async () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const serving = readme.slice(readme.indexOf('## Serving'));
+    const curl = /^curl -s localhost:8080(\/\w+) -H 'content-type: application\/json' -d '(.+)'$/m.exec(serving);
+    assert.ok(curl, 'README Serving section has its curl example');
+    const r = await request<{ results: Array<{ question: string; hits: Hit[] }> }>(server.url, curl[1]!, { body: curl[2]! });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.results[0]!.question, 'who discovered penicillin?');
+    assert.equal(r.body.results[0]!.hits.length, 3);
+    assert.match(serving, /^npx dpr serve --index \S+ --question-model \S+ --reader-model \S+ --port 8080$/m);
   });
 
   test('GET /openapi.json documents every route with the schemas the server validates with', async () => {
