@@ -3,12 +3,14 @@
  *
  *   npm run bench                          all workloads
  *   npm run bench -- --only passages-128   one workload (passages-128, passages-256, question-32,
- *                                          tokenizer, convert, retrieval, train, eval; comma-separated for several)
+ *                                          tokenizer, convert, retrieval, train, eval, serve; comma-separated for several)
  *   npm run bench -- --json                JSON lines
  *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
  *   npm run bench -- --only soak           pool + in-process encoder for 10 minutes: tensors and RSS at
  *                                          start and end (--minutes N for a shorter run; not in the default set)
+ *   npm run bench -- --only serve --minutes 1 --seconds 10
+ *                                          serve: soak length (default 5 min), seconds per concurrency level (default 15)
  */
 import { availableParallelism } from 'node:os';
 import { benchConvert } from './bench_convert.js';
@@ -16,6 +18,7 @@ import { benchEval } from './bench_eval.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
 import { benchRetrieval } from './bench_retrieval.js';
 import { benchSoak } from './bench_soak.js';
+import { benchServe } from './bench_serve.js';
 import { benchTokenizer } from './bench_tokenizer.js';
 import { benchTrain } from './bench_train.js';
 
@@ -24,11 +27,13 @@ interface Args {
   only?: string[];
   workers: number;
   cpu: boolean;
-  minutes: number;
+  /** Soak length; each workload has its own default (soak 10, serve 5). */
+  minutes?: number;
+  seconds: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, workers: availableParallelism(), cpu: false, minutes: 10 };
+  const args: Args = { json: false, workers: availableParallelism(), cpu: false, seconds: 15 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
@@ -36,10 +41,12 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--workers') args.workers = Number(argv[++i]);
     else if (a === '--minutes') args.minutes = Number(argv[++i]);
+    else if (a === '--seconds') args.seconds = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}; see the header of scripts/bench.ts`);
   }
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new Error('--workers must be a positive integer');
-  if (!(args.minutes > 0)) throw new Error('--minutes must be a positive number');
+  if (args.minutes !== undefined && !(args.minutes >= 0)) throw new Error('--minutes must be a number >= 0');
+  if (!(args.seconds > 0)) throw new Error('--seconds must be a positive number');
   return args;
 }
 
@@ -90,7 +97,8 @@ const WORKLOADS: Workload[] = [
     },
   },
   { name: 'eval', run: () => benchEval() as Promise<BenchRow[]> },
-  { name: 'soak', run: (a) => benchSoak(a.minutes, a.workers) },
+  { name: 'soak', run: (a) => benchSoak(a.minutes ?? 10, a.workers) },
+  { name: 'serve', run: (a) => benchServe({ minutes: a.minutes ?? 5, seconds: a.seconds }) },
 ];
 /** Workloads run only when named with --only (too long for the default set). */
 const ON_REQUEST = new Set(['soak']);

@@ -104,8 +104,11 @@ export async function benchPassages(options: ModelBenchOptions): Promise<BenchRo
   };
 }
 
-/** Latency of one question of `seq` tokens, in process; undefined when the native GEMM is asked for but absent. */
-export async function benchQuestion(backend: BackendName, matmulChoice: MatMulChoice, seq: number): Promise<BenchRow | undefined> {
+/**
+ * Latency of one question of `seq` tokens, in process: the median (and p90, best) of `runs` ≥ 30
+ * timed calls after `warmup` untimed ones; undefined when the native GEMM is asked for but absent.
+ */
+export async function benchQuestion(backend: BackendName, matmulChoice: MatMulChoice, seq: number, runs = 30, warmup = 5): Promise<BenchRow | undefined> {
   await setBackend(backend);
   const matmul = await chooseMatMul(matmulChoice);
   if (matmul === undefined) return undefined;
@@ -116,7 +119,15 @@ export async function benchQuestion(backend: BackendName, matmulChoice: MatMulCh
     await out.pooler_output.data();
     tf.dispose(out as unknown as tf.TensorContainer);
   };
-  const ms = await bestTime(run, run, 5, 30_000);
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
   model.dispose();
-  return { workload: 'question', seq, backend, matmul, workers: 1, ms: Number(ms.toFixed(1)) };
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1));
+  return { workload: 'question', seq, backend, matmul, workers: 1, runs, median_ms: at(0.5), p90_ms: at(0.9), best_ms: Number(times[0]!.toFixed(1)) };
 }

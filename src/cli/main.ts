@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   read: { summary: 'extract answer spans from passages with a DPR reader', load: () => import('./commands/read.js') },
   ask: { summary: 'search an index, then read the top passages for the answer', load: () => import('./commands/ask.js') },
   eval: { summary: 'evaluate as DPR does: top-k retrieval accuracy, reader exact match (dpr eval retrieval|reader|ask)', load: () => import('./commands/eval.js') },
+  serve: { summary: 'serve search, answers and vectors over HTTP (models and index loaded once)', load: () => import('./commands/serve.js') },
   tokenize: { summary: 'tokenize JSONL texts with a tokenizer directory', load: () => import('./commands/tokenize.js') },
   train: { summary: 'fine-tune a DPR question/context encoder pair on DPR training data', load: () => import('./commands/train.js') },
   convert: { summary: 'convert a HF DPR checkpoint (pytorch_model.bin or safetensors) to a loadable directory', load: () => import('./commands/convert.js') },

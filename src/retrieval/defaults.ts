@@ -14,3 +14,9 @@ export const DEFAULT_QUESTION_BATCH_SIZE = 64;
 
 /** Records per chunk when encoding a stream of texts (one chunk is in memory at a time). */
 export const DEFAULT_ENCODE_CHUNK = 256;
+
+/** Passages returned per question (`dpr search -k`, POST /search). */
+export const DEFAULT_TOP_K = 10;
+
+/** Answering (`dpr ask`, POST /ask): passages read, and the spans the reader returns from them. */
+export const DEFAULT_ASK_OPTIONS = { k: 10, num_spans: 3, max_answer_length: 10, num_spans_per_passage: 1 } as const;

@@ -6,7 +6,7 @@ export {
   DenseIndex, readManifest, passageLine, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, EMBEDDING_FILES,
   type EmbeddingDtype, type IndexManifest, type StoredPassage,
 } from './index_format.js';
-export { DEFAULT_BATCH_SIZE, DEFAULT_QUESTION_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './defaults.js';
+export { DEFAULT_ASK_OPTIONS, DEFAULT_BATCH_SIZE, DEFAULT_QUESTION_BATCH_SIZE, DEFAULT_SHARD_SIZE, DEFAULT_TOP_K } from './defaults.js';
 export { indexCorpus, type IndexCorpusOptions } from './index_corpus.js';
 export { buildIndex, BUILD_DIR, type BuildIndexOptions, type BuildIndexResult, type PassageInput } from './index_writer.js';
 export { inspectModel, resolveModel, type ModelInfo, type ResolveModelOptions } from './model_kind.js';

@@ -9,7 +9,7 @@ import { InputError } from '../../errors.js';
 import { DEFAULT_CONTEXT_ENCODER, DEFAULT_QUESTION_ENCODER, DEFAULT_READER } from '../../hub/defaults.js';
 import { sampleCorpusPath } from '../../package_root.js';
 import { planCachedIndex } from '../../retrieval/default_index.js';
-import { DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
+import { DEFAULT_ASK_OPTIONS, DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex } from '../../retrieval/index_format.js';
 import { buildBm25ForIndex, hasBm25Index, saveBm25Index } from '../../retrieval/bm25_files.js';
@@ -39,10 +39,10 @@ export const SPEC: CommandSpec = {
     index: { type: 'string', value: 'DIR', description: 'an index built by `dpr index build` (default: the bundled sample corpus, built on first use and cached)' },
     'context-model': { type: 'string', value: 'DIR|HUB_ID', description: `the context encoder that embeds the sample corpus when no --index is given [default ${DEFAULT_CONTEXT_ENCODER}]` },
     workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads for a first-use index build (default: number of cores)' },
-    k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'retrieved passages the reader reads' },
-    'num-spans': { type: 'integer', min: 1, default: 3, value: 'N', description: 'answers to show' },
-    'max-answer-length': { type: 'integer', min: 1, default: 10, value: 'L', description: 'longest answer, in tokens' },
-    'num-spans-per-passage': { type: 'integer', min: 1, default: 1, value: 'K', description: 'answers taken from one passage' },
+    k: { type: 'integer', short: 'k', min: 1, default: DEFAULT_ASK_OPTIONS.k, value: 'N', description: 'retrieved passages the reader reads' },
+    'num-spans': { type: 'integer', min: 1, default: DEFAULT_ASK_OPTIONS.num_spans, value: 'N', description: 'answers to show' },
+    'max-answer-length': { type: 'integer', min: 1, default: DEFAULT_ASK_OPTIONS.max_answer_length, value: 'L', description: 'longest answer, in tokens' },
+    'num-spans-per-passage': { type: 'integer', min: 1, default: DEFAULT_ASK_OPTIONS.num_spans_per_passage, value: 'K', description: 'answers taken from one passage' },
     json: { type: 'boolean', description: 'print one JSON line per question: {"question", "answers": [{text, span_score, relevance_score, passage: {id, title, text, score}}]}' },
     ...HYBRID_OPTIONS,
   },

@@ -3,7 +3,7 @@
  * exact maximum-inner-product search over a dense index, questions encoded and searched in batches.
  */
 import { InputError } from '../../errors.js';
-import { DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
+import { DEFAULT_QUESTION_BATCH_SIZE, DEFAULT_TOP_K } from '../../retrieval/defaults.js';
 import { loadEncoder } from '../../retrieval/encoders.js';
 import { DenseIndex } from '../../retrieval/index_format.js';
 import { searchQuestionsHybrid } from '../../retrieval/hybrid_search.js';
@@ -26,7 +26,7 @@ export const SPEC: CommandSpec = {
   options: {
     model: { type: 'string', required: true, value: 'DIR', description: 'a DPR question encoder (DPRQuestionEncoder)' },
     index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
-    k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'passages to return per question' },
+    k: { type: 'integer', short: 'k', min: 1, default: DEFAULT_TOP_K, value: 'N', description: 'passages to return per question' },
     input: { type: 'string', value: 'FILE', description: 'JSONL, one {"id", "text"} question per line; - reads stdin' },
     json: { type: 'boolean', description: 'print one JSON line per question: {"id", "question", "hits": [{"id", "score", "title", "text"}]}' },
     'batch-size': { type: 'integer', min: 1, default: DEFAULT_QUESTION_BATCH_SIZE, value: 'N', description: 'questions encoded and searched together' },
