@@ -65,7 +65,7 @@ const FIELD_KEYS: ReadonlySet<string> = new Set([...Object.keys(DPR_CONFIG_DEFAU
 const FLOAT_KEYS: ReadonlySet<string> = new Set(['hidden_dropout_prob', 'attention_probs_dropout_prob', 'initializer_range', 'layer_norm_eps']);
 
 /** HF's `model_type` for DPR. */
-export const DPR_MODEL_TYPE = 'dpr';
+const DPR_MODEL_TYPE = 'dpr';
 
 const POSITIVE_INTEGER_FIELDS = [
   'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size',

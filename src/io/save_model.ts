@@ -12,7 +12,7 @@ import { CONFIG_FILE, SAFETENSORS_WEIGHTS } from './model_files.js';
 import { writeSafetensors, type TensorToWrite } from './safetensors.js';
 
 /** The metadata HF writes into every PyTorch safetensors file. */
-export const PT_SAFETENSORS_METADATA = { format: 'pt' } as const;
+const PT_SAFETENSORS_METADATA = { format: 'pt' } as const;
 
 /** The little-endian bytes of a typed array (the platforms tfjs-dpr runs on are little-endian). */
 export function typedArrayBytes(values: Float32Array | BigInt64Array): Uint8Array {
