@@ -1,10 +1,12 @@
 /**
- * DPRConfig: the fields of HuggingFace's `DPRConfig` (transformers/models/dpr/configuration_dpr.py)
- * with the same snake_case keys and defaults, validated once when a model is built.
+ * DPRConfig: HuggingFace's `DPRConfig` (transformers/models/dpr/configuration_dpr.py) with the
+ * same snake_case keys and defaults, validated once when it is made (so before any model is built).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './errors.js';
+import type { PretrainedOptions } from './hub/options.js';
+import { pythonJsonText } from './io/python_json.js';
 import { ACTIVATION_NAMES } from './layers/activations.js';
 
 export type PositionEmbeddingType = 'absolute' | 'relative_key' | 'relative_key_query';
@@ -13,7 +15,8 @@ export const POSITION_EMBEDDING_TYPES: readonly PositionEmbeddingType[] = ['abso
 /** The DPR architectures HF writes into `config.json`'s `architectures`. */
 export type DPRArchitecture = 'DPRQuestionEncoder' | 'DPRContextEncoder' | 'DPRReader';
 
-export interface DPRConfig {
+/** The values of a DPRConfig: HF's keys and types, as `config.json` holds them. */
+export interface DPRConfigFields {
   vocab_size: number;
   hidden_size: number;
   num_hidden_layers: number;
@@ -37,7 +40,7 @@ export interface DPRConfig {
   model_type?: string;
 }
 
-export const DPR_CONFIG_DEFAULTS: DPRConfig = {
+export const DPR_CONFIG_DEFAULTS: Readonly<DPRConfigFields> = {
   vocab_size: 30522,
   hidden_size: 768,
   num_hidden_layers: 12,
@@ -55,14 +58,22 @@ export const DPR_CONFIG_DEFAULTS: DPRConfig = {
   projection_dim: 0,
 };
 
+/** Every key DPRConfig holds as a field; any other key of a config.json is kept aside and written back. */
+const FIELD_KEYS: ReadonlySet<string> = new Set([...Object.keys(DPR_CONFIG_DEFAULTS), 'architectures', 'model_type']);
+
+/** The keys HF holds as Python floats, so that `1.0` is not written back as `1`. */
+const FLOAT_KEYS: ReadonlySet<string> = new Set(['hidden_dropout_prob', 'attention_probs_dropout_prob', 'initializer_range', 'layer_norm_eps']);
+
+/** HF's `model_type` for DPR. */
+const DPR_MODEL_TYPE = 'dpr';
+
 const POSITIVE_INTEGER_FIELDS = [
   'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size',
   'max_position_embeddings', 'type_vocab_size',
 ] as const;
 
-/** Fills HF's defaults into a partial config and validates it; throws ConfigError on any problem. */
-export function makeConfig(partial: Partial<DPRConfig> | Record<string, unknown> = {}): DPRConfig {
-  const config = { ...DPR_CONFIG_DEFAULTS, ...partial } as DPRConfig;
+/** Throws ConfigError on the first field a model could not be built from. */
+function validate(config: DPRConfigFields): void {
   for (const field of POSITIVE_INTEGER_FIELDS) {
     const value = config[field];
     if (!Number.isSafeInteger(value) || value <= 0) {
@@ -95,7 +106,87 @@ export function makeConfig(partial: Partial<DPRConfig> | Record<string, unknown>
         `expected one of ${POSITION_EMBEDDING_TYPES.join(', ')}.`,
     );
   }
-  return config;
+}
+
+/**
+ * HF's `DPRConfig`: `new DPRConfig({ hidden_size: 256, ... })` fills HF's defaults for every
+ * omitted key and validates once (ConfigError naming the field). Keys tfjs-dpr does not use
+ * (`torch_dtype`, `transformers_version`, `id2label`, …) are kept and written back by `toJSON`
+ * and `savePretrained`, so a config.json read and saved again is the file HF wrote.
+ * The models take a DPRConfig; `makeConfig` and `loadConfig` build one too.
+ */
+export class DPRConfig implements DPRConfigFields {
+  vocab_size!: number;
+  hidden_size!: number;
+  num_hidden_layers!: number;
+  num_attention_heads!: number;
+  intermediate_size!: number;
+  hidden_act!: string;
+  hidden_dropout_prob!: number;
+  attention_probs_dropout_prob!: number;
+  max_position_embeddings!: number;
+  type_vocab_size!: number;
+  initializer_range!: number;
+  layer_norm_eps!: number;
+  pad_token_id!: number | null;
+  position_embedding_type!: PositionEmbeddingType;
+  projection_dim!: number;
+  architectures?: string[];
+  model_type: string = DPR_MODEL_TYPE;
+  /** The keys of the source that are not fields: private, so a worker message or `{...config}` carries only the fields. */
+  readonly #other: Record<string, unknown> = {};
+
+  constructor(values: Partial<DPRConfigFields> | Record<string, unknown> = {}) {
+    const own: Record<string, unknown> = values instanceof DPRConfig ? values.toJSON() : { ...values };
+    const fields: Record<string, unknown> = { ...DPR_CONFIG_DEFAULTS };
+    for (const [key, value] of Object.entries(own)) {
+      if (value === undefined) continue;
+      if (FIELD_KEYS.has(key)) fields[key] = value;
+      else this.#other[key] = value;
+    }
+    validate(fields as unknown as DPRConfigFields);
+    Object.assign(this, fields);
+  }
+
+  /**
+   * Reads `config.json` from a model directory, or from the HuggingFace cache for a hub id
+   * (downloaded on first use; see PretrainedOptions). Node only.
+   */
+  static async fromPretrained(nameOrDir: string, options: PretrainedOptions = {}): Promise<DPRConfig> {
+    // Loaded on call, so that the config (and everything importing it) stays usable in a browser.
+    const { resolvePretrained } = await import('./hub/resolve.js');
+    const { MODEL_FILES } = await import('./io/model_files.js');
+    return loadConfig(await resolvePretrained(nameOrDir, { ...options, files: MODEL_FILES }));
+  }
+
+  /** What HF's `to_dict` holds: every field, `model_type`, and the keys kept from the source. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { ...this.#other };
+    for (const key of FIELD_KEYS) {
+      const value = (this as unknown as Record<string, unknown>)[key];
+      if (value !== undefined) json[key] = value;
+    }
+    return json;
+  }
+
+  /** The text of `config.json` as HF writes it (sorted keys, two-space indent, Python floats). */
+  toJSONString(): string {
+    return pythonJsonText(this.toJSON(), FLOAT_KEYS);
+  }
+
+  /**
+   * Writes `dir/config.json` (creating `dir`), atomically: readers see the old file or the new
+   * one, never half of one. Node only.
+   */
+  async savePretrained(dir: string): Promise<void> {
+    const { saveConfigFile } = await import('./io/config_file.js');
+    saveConfigFile(dir, this);
+  }
+}
+
+/** `new DPRConfig(partial)`: fills HF's defaults and validates; throws ConfigError on any problem. */
+export function makeConfig(partial: Partial<DPRConfigFields> | Record<string, unknown> = {}): DPRConfig {
+  return new DPRConfig(partial);
 }
 
 /** Reads and validates `dir/config.json`. */
@@ -116,11 +207,11 @@ export function loadConfig(dir: string): DPRConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ConfigError(`${path} must hold a JSON object.`);
   }
-  return makeConfig(json as Record<string, unknown>);
+  return new DPRConfig(json as Record<string, unknown>);
 }
 
 /** The DPR class a config was saved from (its `architectures` entry), if it names one. */
-export function architectureOf(config: DPRConfig): DPRArchitecture | undefined {
+export function architectureOf(config: Pick<DPRConfigFields, 'architectures'>): DPRArchitecture | undefined {
   const known: DPRArchitecture[] = ['DPRQuestionEncoder', 'DPRContextEncoder', 'DPRReader'];
   return config.architectures?.find((a): a is DPRArchitecture => (known as string[]).includes(a));
 }

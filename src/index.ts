@@ -2,12 +2,13 @@
  * tfjs-dpr: Dense Passage Retrieval on TensorFlow.js, exact against HuggingFace transformers.
  */
 export { setBackend, ensureBackend, getBackend, BACKEND_ENV_VAR, type BackendName } from './backend.js';
-export { makeConfig, loadConfig, DPR_CONFIG_DEFAULTS, type DPRConfig, type PositionEmbeddingType } from './config.js';
+export { DPRConfig, makeConfig, loadConfig, DPR_CONFIG_DEFAULTS, type DPRConfigFields, type PositionEmbeddingType } from './config.js';
 export { DPRError, ConfigError, WeightLoadError, InputError, TokenizerError } from './errors.js';
 export { ACTIVATION_NAMES } from './layers/activations.js';
-export { TFDPRQuestionEncoder } from './models/question_encoder.js';
-export { TFDPRContextEncoder } from './models/context_encoder.js';
-export { TFDPRReader, type DPRReaderInputs, type DPRReaderOutput } from './models/reader.js';
+// The TF… names and HF's PyTorch names (DPRQuestionEncoder, …) are the same classes.
+export { TFDPRQuestionEncoder, DPRQuestionEncoder, type DPRQuestionEncoderOutput } from './models/question_encoder.js';
+export { TFDPRContextEncoder, DPRContextEncoder, type DPRContextEncoderOutput } from './models/context_encoder.js';
+export { TFDPRReader, DPRReader, type DPRReaderInputs, type DPRReaderOutput } from './models/reader.js';
 export type { DPREncoderOutput } from './models/encoder_model.js';
 export type { ModelInputs, OutputOptions, IdMatrix } from './models/inputs.js';
 export { SafetensorsFile, writeSafetensors } from './io/safetensors.js';

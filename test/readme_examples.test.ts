@@ -4,8 +4,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
+import { DPREmbeddings, innerProduct } from '../src/langchain/index.js';
+import { CONTEXT_MODEL, pairedQuestionEncoder } from './cli/fixtures.js';
 import {
+  DPRConfig,
+  DPRContextEncoder,
+  DPRContextEncoderTokenizerFast,
+  type DPRContextEncoderOutput,
   DPRQuestionEncoderTokenizer,
   DPRReaderTokenizer,
   EncoderPool,
@@ -53,4 +63,56 @@ test('README: read answer spans', async () => {
   }
   tf.dispose(logits);
   reader.dispose();
+});
+
+test('README: porting from Python — config, fast tokenizer (single, pair batch, offsets), encoding, saving', async () => {
+  await setBackend('cpu');
+  const name = referencePath('models', 'context_encoder_proj');
+  const config = await DPRConfig.fromPretrained(name);
+  assert.equal(config.hidden_size, 32);
+  const tokenizer = await DPRContextEncoderTokenizerFast.fromPretrained(name);
+  const model = await DPRContextEncoder.fromPretrained(name);
+
+  const text = 'Hamlet is a tragedy written by William Shakespeare.';
+  const single = tokenizer.encode('Hamlet', text, { truncation: true, return_offsets_mapping: true });
+  const [start, end] = single.offset_mapping![6]!;
+  assert.equal(text.slice(start, end), 'tragedy');
+  const batch = tokenizer.encodeBatch(['Hamlet', 'Macbeth'], [text, 'Macbeth is a tragedy.'], { padding: true, truncation: true });
+  const out: DPRContextEncoderOutput = model.call(batch);
+  const vectors = await out.pooler_output.array();
+  assert.deepEqual([vectors.length, vectors[0]!.length], [2, 16]);
+  tf.dispose(out);
+
+  const dir = join(mkdtempSync(join(tmpdir(), 'dpr-readme-')), 'my-ctx-encoder');
+  await model.savePretrained(dir);
+  await tokenizer.savePretrained(dir);
+  const again = await DPRContextEncoder.fromPretrained(dir);
+  const out2 = again.call(batch);
+  assert.deepEqual(await out2.pooler_output.array(), vectors);
+  tf.dispose(out2);
+  again.dispose();
+  model.dispose();
+});
+
+test('README: LangChain.js — MemoryVectorStore with DPREmbeddings and the inner product', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dpr-readme-lc-'));
+  const embeddings = new DPREmbeddings({
+    questionEncoder: pairedQuestionEncoder(dir),
+    contextEncoder: CONTEXT_MODEL(),
+    splitDocument: (doc) => ({ title: doc.slice(0, doc.indexOf('\n')), text: doc.slice(doc.indexOf('\n') + 1) }),
+  });
+  const store = await MemoryVectorStore.fromTexts(
+    ['Hamlet\nHamlet is a tragedy by William Shakespeare.', 'Paris\nParis is the capital of France.'],
+    [{ id: 'hamlet' }, { id: 'paris' }],
+    embeddings,
+    { similarity: innerProduct },
+  );
+  const hits = await store.similaritySearchWithScore('who wrote hamlet?', 1);
+  assert.equal(hits.length, 1);
+  const [best, score] = hits[0]!;
+  // The reference models are random, so which passage wins is theirs to say; the score is DPR's inner product.
+  const q = await embeddings.embedQuery('who wrote hamlet?');
+  const [d] = await embeddings.embedDocuments([best.metadata['id'] === 'hamlet' ? 'Hamlet\nHamlet is a tragedy by William Shakespeare.' : 'Paris\nParis is the capital of France.']);
+  assert.ok(Math.abs(score - innerProduct(q, d!)) < 1e-9);
+  await embeddings.dispose();
 });

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { LayerNorm } from './layer_norm.js';
 import type { TrainingPass } from './forward_context.js';
-import type { WeightSpec, WeightStore } from './weight_store.js';
+import type { BufferSpec, WeightSpec, WeightStore } from './weight_store.js';
 
 export class BertEmbeddings {
   readonly wordEmbeddings: tf.Tensor2D;
@@ -36,6 +36,12 @@ export class BertEmbeddings {
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
     return [...Object.values(BertEmbeddings.tableSpecs(config, prefix)), ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, config.hidden_size)];
+  }
+
+  /** HF registers `position_ids` = [[0, 1, …, max_position_embeddings − 1]] (int64) here; it is saved, never loaded. */
+  static bufferSpecs(config: DPRConfig, prefix: string): BufferSpec[] {
+    const n = config.max_position_embeddings;
+    return [{ name: `${prefix}.position_ids`, shape: [1, n], dtype: 'int64', values: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)) }];
   }
 
   /** ids [B, T] int32 → [B·T, H]. Ids must already be validated (in range). */

@@ -14,6 +14,18 @@ export interface WeightSpec {
   shape: number[];
 }
 
+/**
+ * A tensor HF keeps in its state dict that is not a weight (BertEmbeddings' int64 `position_ids`):
+ * never loaded (HF ignores it on load too), written by `savePretrained` so saved files carry
+ * the same keys as HF's own.
+ */
+export interface BufferSpec {
+  name: string;
+  shape: number[];
+  dtype: 'int64';
+  values: BigInt64Array;
+}
+
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -8,7 +8,7 @@ import type { DPRConfig } from '../config.js';
 import { BertEmbeddings } from '../layers/embeddings.js';
 import { BertEncoder } from '../layers/encoder.js';
 import type { ForwardContext, TrainingPass } from '../layers/forward_context.js';
-import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import type { BufferSpec, WeightSpec, WeightStore } from '../layers/weight_store.js';
 import type { CheckedInputs, OutputOptions } from './inputs.js';
 import { tidyResult } from '../layers/tidy.js';
 
@@ -43,6 +43,10 @@ export class BertModel {
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
     return [...BertEmbeddings.weightSpecs(config, `${prefix}.embeddings`), ...BertEncoder.weightSpecs(config, `${prefix}.encoder`)];
+  }
+
+  static bufferSpecs(config: DPRConfig, prefix: string): BufferSpec[] {
+    return BertEmbeddings.bufferSpecs(config, `${prefix}.embeddings`);
   }
 
   /** `training` (src/training) turns dropout on; inference leaves it undefined. */

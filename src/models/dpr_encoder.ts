@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { Linear } from '../layers/linear.js';
-import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import type { BufferSpec, WeightSpec, WeightStore } from '../layers/weight_store.js';
 import type { TrainingPass } from '../layers/forward_context.js';
 import { BertModel, type BertModelOutput, type OutputFlags } from './bert_model.js';
 import type { CheckedInputs } from './inputs.js';
@@ -28,6 +28,10 @@ export class DPREncoder {
     const specs = BertModel.weightSpecs(config, `${prefix}.bert_model`);
     if (config.projection_dim > 0) specs.push(...Linear.weightSpecs(`${prefix}.encode_proj`, config.hidden_size, config.projection_dim));
     return specs;
+  }
+
+  static bufferSpecs(config: DPRConfig, prefix: string): BufferSpec[] {
+    return BertModel.bufferSpecs(config, `${prefix}.bert_model`);
   }
 
   /** HF `embeddings_size`: the width of the pooled output (projection_dim when > 0, else hidden_size). */

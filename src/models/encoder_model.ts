@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
-import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import type { BufferSpec, WeightSpec, WeightStore } from '../layers/weight_store.js';
 import { outputFlags } from './bert_model.js';
 import { DPREncoder } from './dpr_encoder.js';
 import { checkInputs, type ModelInputs, type OutputOptions } from './inputs.js';
@@ -35,6 +35,10 @@ export abstract class DPREncoderModel extends DPRPretrainedModel {
 
   static weightSpecs(this: { readonly prefix: string }, config: DPRConfig): WeightSpec[] {
     return DPREncoder.weightSpecs(config, this.prefix);
+  }
+
+  static bufferSpecs(this: { readonly prefix: string }, config: DPRConfig): BufferSpec[] {
+    return DPREncoder.bufferSpecs(config, this.prefix);
   }
 
   /** Width of `pooler_output`. */

@@ -7,7 +7,8 @@
 import { ensureBackend } from '../backend.js';
 import { architectureOf, loadConfig, makeConfig, type DPRArchitecture, type DPRConfig } from '../config.js';
 import { ConfigError, DPRError } from '../errors.js';
-import { WeightStore, type WeightSpec } from '../layers/weight_store.js';
+import { WeightStore, type BufferSpec, type WeightSpec } from '../layers/weight_store.js';
+import { savePretrained } from './save_pretrained.js';
 import { loadWeightArrays } from './load_weights.js';
 import { resolvePretrained } from '../hub/resolve.js';
 import { MODEL_FILES } from '../io/model_files.js';
@@ -27,6 +28,8 @@ export interface ModelClass<M> {
   readonly prefix: string;
   /** Every weight it holds, by HF name and PyTorch shape (buffers and the unused pooler excluded). */
   weightSpecs(config: DPRConfig): WeightSpec[];
+  /** The non-weight tensors HF keeps in its state dict (the `position_ids` buffer): saved, not loaded. */
+  bufferSpecs(config: DPRConfig): BufferSpec[];
   /** Throws ConfigError for a config the model cannot run; called before any weight is read. */
   checkConfig(config: DPRConfig): void;
   new (config: DPRConfig, store: WeightStore): M;
@@ -52,6 +55,20 @@ export abstract class DPRPretrainedModel {
   /** Builds the model from float32 arrays keyed by HF name. The backend must be ready. */
   static fromWeights<M>(this: ModelClass<M>, config: Partial<DPRConfig>, weights: Map<string, Float32Array>, options: BuildOptions = {}): M {
     return fromWeightArrays(this, config, weights, options);
+  }
+
+  /**
+   * Writes an HF model directory that transformers' `from_pretrained` and our `fromPretrained`
+   * both load unchanged: `config.json` (with `architectures` naming this class's HF name and
+   * `torch_dtype` "float32") and `model.safetensors` with every parameter under its HF PyTorch
+   * name and shape (Linear weights [out, in]) plus the int64 `position_ids` buffer, as HF 4.27
+   * writes them. The directory is replaced as a unit (written beside it, then renamed into place);
+   * other files already in it, such as a tokenizer's, are kept. (src/models/save_pretrained.ts,
+   * which training checkpoints use too.)
+   */
+  async savePretrained(dir: string): Promise<void> {
+    this.checkAlive();
+    return savePretrained(this, dir);
   }
 
   /** Throws when the model was disposed (its weights are gone). */
@@ -102,7 +119,7 @@ async function loadPretrained<M>(cls: ModelClass<M>, nameOrDir: string, options:
 
 /** Builds a model from a config and float32 arrays keyed by HF name (e.g. random weights). */
 function fromWeightArrays<M>(cls: ModelClass<M>, config: DPRConfig | Partial<DPRConfig>, arrays: Map<string, Float32Array>, options: BuildOptions = {}): M {
-  const full = makeConfig(config as Partial<DPRConfig>);
+  const full = makeConfig(config); // a copy, so the model's config is its own
   cls.checkConfig(full);
   const store = WeightStore.fromArrays(cls.weightSpecs(full), arrays, options);
   try {

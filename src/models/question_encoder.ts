@@ -8,4 +8,14 @@ export class TFDPRQuestionEncoder extends DPREncoderModel {
   static readonly prefix = 'question_encoder';
 }
 
+/** HF's `DPRQuestionEncoderOutput`: what `TFDPRQuestionEncoder.call` returns (`pooler_output` holds the question vectors). */
+export type DPRQuestionEncoderOutput = DPREncoderOutput;
+
+/**
+ * HF's PyTorch name for the same class: `DPRQuestionEncoder.fromPretrained(...)` is
+ * `TFDPRQuestionEncoder.fromPretrained(...)`, so ported code keeps `DPRQuestionEncoder.from_pretrained`'s name.
+ */
+export const DPRQuestionEncoder = TFDPRQuestionEncoder;
+export type DPRQuestionEncoder = TFDPRQuestionEncoder;
+
 export type { DPREncoderOutput };

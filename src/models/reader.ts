@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { Linear } from '../layers/linear.js';
-import type { WeightSpec, WeightStore } from '../layers/weight_store.js';
+import type { BufferSpec, WeightSpec, WeightStore } from '../layers/weight_store.js';
 import { outputFlags } from './bert_model.js';
 import { DPREncoder } from './dpr_encoder.js';
 import { checkInputs, type IdMatrix, type OutputOptions } from './inputs.js';
@@ -75,6 +75,10 @@ export class TFDPRReader extends DPRPretrainedModel {
     ];
   }
 
+  static bufferSpecs(config: DPRConfig): BufferSpec[] {
+    return DPREncoder.bufferSpecs(config, `${TFDPRReader.prefix}.encoder`);
+  }
+
   /** Scores answer spans in each passage row. The caller owns the returned tensors. */
   call(inputs: DPRReaderInputs, options: OutputOptions = {}): DPRReaderOutput {
     this.checkAlive();
@@ -95,3 +99,10 @@ export class TFDPRReader extends DPRPretrainedModel {
     });
   }
 }
+
+/**
+ * HF's PyTorch name for the same class: `DPRReader.fromPretrained(...)` is
+ * `TFDPRReader.fromPretrained(...)`, so ported code keeps `DPRReader.from_pretrained`'s name.
+ */
+export const DPRReader = TFDPRReader;
+export type DPRReader = TFDPRReader;
