@@ -2,21 +2,17 @@
  * HF's `save_pretrained` for our models: `config.json` (with `architectures` naming the class and
  * `model_type: "dpr"`), `model.safetensors` with every weight under its HF PyTorch name and
  * layout (float32, `{"format": "pt"}` metadata as transformers writes it; the encoders'
- * `position_ids` buffer included, as in HF's own DPR checkpoints), and optionally the tokenizer
- * files copied from another directory. `DPRQuestionEncoder.from_pretrained` and our
- * `fromPretrained` load the result unchanged. Each file is written atomically.
+ * `position_ids` buffer included, as in HF's own DPR checkpoints). The tokenizer saves itself
+ * (`tokenizer.savePretrained(dir)`). `DPRQuestionEncoder.from_pretrained` and our `fromPretrained`
+ * load the result unchanged. Each file is written atomically.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { filesOf, SAFETENSORS_WEIGHTS, TOKENIZER_FILES } from '../io/model_files.js';
+import { writeFileAtomic } from '../io/atomic_file.js';
+import { CONFIG_FILE, SAFETENSORS_WEIGHTS } from '../io/model_files.js';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { DPRPretrainedModel, ModelClass } from './pretrained.js';
-
-export interface SaveOptions {
-  /** Copy the tokenizer files (vocab.txt, tokenizer_config.json, …) found in this directory. */
-  tokenizerFrom?: string;
-}
 
 function positionIds(maxPositions: number): TensorToWrite {
   const bytes = new Uint8Array(maxPositions * 8);
@@ -25,7 +21,7 @@ function positionIds(maxPositions: number): TensorToWrite {
   return { name: '', dtype: 'I64', shape: [1, maxPositions], data: bytes };
 }
 
-export async function savePretrained(model: DPRPretrainedModel, dir: string, options: SaveOptions = {}): Promise<void> {
+export async function savePretrained(model: DPRPretrainedModel, dir: string): Promise<void> {
   const cls = model.constructor as unknown as ModelClass<DPRPretrainedModel>;
   mkdirSync(dir, { recursive: true });
   const tensors: TensorToWrite[] = [];
@@ -40,13 +36,5 @@ export async function savePretrained(model: DPRPretrainedModel, dir: string, opt
   }
   writeSafetensors(join(dir, SAFETENSORS_WEIGHTS), tensors, { format: 'pt' });
   const config = { ...model.config, architectures: [cls.architecture], model_type: 'dpr' };
-  const tmp = join(dir, `config.json.tmp-${process.pid}`);
-  writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n');
-  renameSync(tmp, join(dir, 'config.json'));
-  if (options.tokenizerFrom !== undefined) {
-    for (const file of filesOf(TOKENIZER_FILES)) {
-      const source = join(options.tokenizerFrom, file);
-      if (existsSync(source)) copyFileSync(source, join(dir, file));
-    }
-  }
+  writeFileAtomic(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
 }
