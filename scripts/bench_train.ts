@@ -44,10 +44,10 @@ export async function benchTrain(backend: BackendName, matmulChoice: MatMulChoic
   const v = vocab();
   const q = new DPRTrainableEncoder(
     TFDPRQuestionEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRQuestionEncoder.weightSpecs(BERT_BASE), 1, 0.02), { trainable: true }),
-    new DPRQuestionEncoderTokenizer(v), '');
+    new DPRQuestionEncoderTokenizer(v));
   const c = new DPRTrainableEncoder(
     TFDPRContextEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRContextEncoder.weightSpecs(BERT_BASE), 2, 0.02), { trainable: true }),
-    new DPRContextEncoderTokenizer(v), '');
+    new DPRContextEncoderTokenizer(v));
   const optimizer = new AdamW(jointParameters(q, c), { weightDecay: 0 });
   const accumulator = new GradientAccumulator(2.0);
   const samples = Array.from({ length: 16 }, (_, i) => ({

@@ -32,5 +32,5 @@ export {
   type FastMatMulStatus,
 } from './kernels/native_kernels.js';
 export * from './training/index.js';
-export { savePretrained, type SaveOptions } from './models/save_pretrained.js';
+export { savePretrained } from './models/save_pretrained.js';
 export * from './eval/index.js';

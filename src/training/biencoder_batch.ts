@@ -32,7 +32,7 @@ export interface BiEncoderTexts {
 }
 
 /** DPR `normalize_question`. */
-export function normalizeQuestion(question: string): string {
+function normalizeQuestion(question: string): string {
   return question.replaceAll('\u2019', "'");
 }
 

@@ -13,8 +13,8 @@ import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/saf
 import type { AdamWState } from './adamw.js';
 import type { StepRecord, ValidationRecord } from './loss_curve.js';
 
-export const TRAINER_STATE_FILE = 'trainer_state.json';
-export const OPTIMIZER_FILE = 'optimizer.safetensors';
+const TRAINER_STATE_FILE = 'trainer_state.json';
+const OPTIMIZER_FILE = 'optimizer.safetensors';
 const STATE_FORMAT = 'tfjs-dpr-training-state';
 const STEP_DIR = /^step-(\d+)$/;
 

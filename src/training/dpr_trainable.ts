@@ -21,8 +21,7 @@ export type EncoderArchitecture = 'DPRQuestionEncoder' | 'DPRContextEncoder';
 export class DPRTrainableEncoder implements TrainableEncoder {
   readonly parameters: ReadonlyMap<string, tf.Variable>;
 
-  /** `sourceDir` is where the tokenizer files are copied from when saving. */
-  constructor(readonly model: DPREncoderModel, readonly tokenizer: BertTokenizer, private readonly sourceDir: string) {
+  constructor(readonly model: DPREncoderModel, readonly tokenizer: BertTokenizer) {
     this.parameters = model.trainableParameters();
   }
 
@@ -31,8 +30,10 @@ export class DPRTrainableEncoder implements TrainableEncoder {
     return this.model.forwardPooled(rows, training);
   }
 
-  save(dir: string): Promise<void> {
-    return savePretrained(this.model, dir, { tokenizerFrom: this.sourceDir });
+  /** The model and its tokenizer as one HuggingFace directory. */
+  async save(dir: string): Promise<void> {
+    await savePretrained(this.model, dir);
+    await this.tokenizer.savePretrained(dir);
   }
 
   dispose(): void {
@@ -51,7 +52,7 @@ export async function loadTrainableEncoder(nameOrDir: string, architecture: Enco
     : await TFDPRContextEncoder.fromPretrained(dir, { trainable: true });
   try {
     const tokenizer = isQuestion ? await DPRQuestionEncoderTokenizer.fromPretrained(dir) : await DPRContextEncoderTokenizer.fromPretrained(dir);
-    return new DPRTrainableEncoder(model, tokenizer, dir);
+    return new DPRTrainableEncoder(model, tokenizer);
   } catch (e) {
     model.dispose();
     throw e;

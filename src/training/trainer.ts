@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors.js';
 import { AdamW } from './adamw.js';
 import { createBiEncoderTexts } from './biencoder_batch.js';

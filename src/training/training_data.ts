@@ -48,7 +48,7 @@ function contextList(value: unknown, field: string, where: string): DprContext[]
 }
 
 /** Checks one parsed element and returns it in DprSample form. `where` names it in errors. */
-export function toSample(value: unknown, where: string): DprSample {
+function toSample(value: unknown, where: string): DprSample {
   const v = value as Record<string, unknown> | null;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${where}: a sample must be a JSON object.`);
   if (typeof v.question !== 'string') throw new InputError(`${where}: "question" must be a string.`);

@@ -50,7 +50,7 @@ function encodeAll(encoder: TrainableEncoder, texts: BiEncoderTexts, kind: 'ques
   return { values: concat(parts), width };
 }
 
-export function validateNll(question: TrainableEncoder, context: TrainableEncoder, dev: SampleSource, o: TrainingOptions): number {
+function validateNll(question: TrainableEncoder, context: TrainableEncoder, dev: SampleSource, o: TrainingOptions): number {
   let total = 0;
   const batches = devBatches(dev, o.devBatchSize);
   for (const positions of batches) {
@@ -65,7 +65,7 @@ export function validateNll(question: TrainableEncoder, context: TrainableEncode
   return total / batches.length;
 }
 
-export function validateAverageRank(question: TrainableEncoder, context: TrainableEncoder, dev: SampleSource, o: TrainingOptions): { averageRank: number; questions: number } {
+function validateAverageRank(question: TrainableEncoder, context: TrainableEncoder, dev: SampleSource, o: TrainingOptions): { averageRank: number; questions: number } {
   const negatives = { hardNegatives: o.validationHardNegatives, otherNegatives: o.validationOtherNegatives };
   const qParts: Float32Array[] = [];
   const cParts: Float32Array[] = [];
