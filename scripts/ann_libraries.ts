@@ -5,6 +5,7 @@
  * the approximate candidates re-ranked exactly from the float32 vectors.
  *
  *   node --import tsx scripts/ann_libraries.ts [--count 100000] [--queries 200] [--only usearch|hnswlib]
+ *     [--configs 'ip f16,ip i8'] [--M 16] [--ef-add 128] [--ef 256] [--candidates 100,300,1000]
  *
  * hnswlib-node is not a dependency (it compiles at install); its rows appear only when it can be
  * imported (install it by hand beside the project to compare).
@@ -196,9 +197,11 @@ async function main(): Promise<void> {
   const count = Number(opt('count', '100000'));
   const nq = Number(opt('queries', '200'));
   const only = opt('only', '');
+  const configFilter = opt('configs', '');
+  const candidates = opt('candidates', '100,300,1000').split(',').map(Number);
   const set = await makeDataset(count, nq);
   const print = (rows: LabRow[]): void => rows.forEach((r) => console.log(JSON.stringify(r)));
-  const base = { connectivity: 16, efAdd: 128, efSearch: 256 };
+  const base = { connectivity: Number(opt('M', '16')), efAdd: Number(opt('ef-add', '128')), efSearch: Number(opt('ef', '256')) };
   const configs: UsearchConfig[] = [
     { name: 'ip f32', metric: MetricKind.IP, quantization: ScalarKind.F32, feed: 'f32', ...base },
     { name: 'ip f16', metric: MetricKind.IP, quantization: ScalarKind.F16, feed: 'f32', ...base },
@@ -207,8 +210,9 @@ async function main(): Promise<void> {
     { name: 'cos f16', metric: MetricKind.Cos, quantization: ScalarKind.F16, feed: 'f32', ...base },
     { name: 'l2 augmented f32 (DPR)', metric: MetricKind.L2sq, quantization: ScalarKind.F32, feed: 'l2-augmented', ...base },
   ];
-  if (only === '' || only === 'usearch') for (const cfg of configs) print(usearchRows(set, cfg, [100, 300, 1000]));
-  if (only === '' || only === 'hnswlib') print(hnswlibRows(set, 256, [100, 300, 1000]));
+  const chosen = configFilter === '' ? configs : configs.filter((c) => configFilter.split(',').some((f) => c.name.startsWith(f)));
+  if (only === '' || only === 'usearch') for (const cfg of chosen) print(usearchRows(set, cfg, candidates));
+  if (only === '' || only === 'hnswlib') print(hnswlibRows(set, base.efSearch, candidates));
 }
 
 if (process.argv[1]?.endsWith('ann_libraries.ts')) await main();

@@ -74,24 +74,47 @@ export function splitTsvRecord(text: string, fail: (problem: string) => never): 
   }
 }
 
+/** Where the columns are, from a TSV header line. */
+export interface TsvLayout {
+  columns: number;
+  idAt: number;
+  textAt: number;
+  titleAt: number;
+}
+
+export function tsvLayout(headerLine: string, path: string): TsvLayout {
+  const names = headerLine.split('\t');
+  const column = (name: string): number => {
+    const at = names.indexOf(name);
+    if (at < 0) throw new InputError(`${path}:1: the header ${JSON.stringify(headerLine.slice(0, 80))} has no "${name}" column; expected DPR's "id<TAB>text<TAB>title".`);
+    return at;
+  };
+  return { columns: names.length, idAt: column('id'), textAt: column('text'), titleAt: column('title') };
+}
+
+function tsvPassage(fields: string[], layout: TsvLayout, fail: (problem: string) => never): { id: string; title: string; text: string } {
+  if (fields.length !== layout.columns) fail(`${fields.length} fields, but the header names ${layout.columns}`);
+  const id = fields[layout.idAt]!;
+  if (id === '') fail('the id is empty');
+  return { id, text: fields[layout.textAt]!, title: fields[layout.titleAt]! };
+}
+
+function rowError(where: string): (problem: string) => never {
+  return (problem) => {
+    throw new InputError(`${where}: malformed row: ${problem}.`);
+  };
+}
+
 async function* readTsvPassages(path: string): AsyncGenerator<SourcePassage> {
   const lines = readLines(path)[Symbol.asyncIterator]();
   const pull = async (): Promise<Line | undefined> => (await lines.next()).value as Line | undefined;
   const header = await pull();
   if (header === undefined) throw new InputError(`${path} is empty; expected DPR's header line "id<TAB>text<TAB>title".`);
-  const names = header.text.split('\t');
-  const column = (name: string): number => {
-    const at = names.indexOf(name);
-    if (at < 0) throw new InputError(`${path}:1: the header ${JSON.stringify(header.text.slice(0, 80))} has no "${name}" column; expected DPR's "id<TAB>text<TAB>title".`);
-    return at;
-  };
-  const [idAt, textAt, titleAt] = [column('id'), column('text'), column('title')];
+  const layout = tsvLayout(header.text, path);
   for (let first = await pull(); first !== undefined; first = await pull()) {
     if (first.text === '') continue;
     const where = `${path}:${first.line}`;
-    const fail = (problem: string): never => {
-      throw new InputError(`${where}: malformed row: ${problem}.`);
-    };
+    const fail = rowError(where);
     let text = first.text;
     let end = first.end;
     let fields = splitTsvRecord(text, fail);
@@ -102,11 +125,27 @@ async function* readTsvPassages(path: string): AsyncGenerator<SourcePassage> {
       end = more.end;
       fields = splitTsvRecord(text, fail);
     }
-    if (fields.length !== names.length) fail(`${fields.length} fields, but the header names ${names.length}`);
-    const id = fields[idAt]!;
-    if (id === '') fail('the id is empty');
-    yield { id, text: fields[textAt]!, title: fields[titleAt]!, where, start: first.start, end };
+    yield { ...tsvPassage(fields, layout, fail), where, start: first.start, end };
   }
+}
+
+/** Reads the TSV header line of a passages file (for readPassageAt). */
+export async function readTsvLayout(path: string): Promise<TsvLayout> {
+  for await (const line of readLines(path)) return tsvLayout(line.text, path);
+  throw new InputError(`${path} is empty; expected DPR's header line "id<TAB>text<TAB>title".`);
+}
+
+/** Parses again a record whose byte range a reader reported (`layout` for TSV files, from readTsvLayout). */
+export function parsePassageRecord(bytes: Uint8Array, layout: TsvLayout | undefined, where: string): { id: string; title: string; text: string } {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/\r?\n$/, '');
+  if (layout === undefined) {
+    const r = JSON.parse(text) as { id: string | number; title?: string; text: string };
+    return { id: String(r.id), title: r.title ?? '', text: r.text };
+  }
+  const fail = rowError(where);
+  const fields = splitTsvRecord(text.replace(/\r\n/g, '\n'), fail);
+  if (fields === OPEN_QUOTE) return fail('a quoted field is not closed');
+  return tsvPassage(fields, layout, fail);
 }
 
 async function* readJsonlPassages(path: string): AsyncGenerator<SourcePassage> {
