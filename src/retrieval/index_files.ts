@@ -8,10 +8,11 @@
 import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
 import { ChunkedHasher, type FileChecksum } from '../io/checksums.js';
-import { encodeHalf } from './float16.js';
+import { encodeFloat16 } from '../io/float16.js';
 import {
-  EMBEDDING_FILES, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE, passageLine, syncDir, writeFileAtomic, type EmbeddingDtype, type IndexManifest,
+  EMBEDDING_FILES, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE, passageLine, type EmbeddingDtype, type IndexManifest,
 } from './index_format.js';
 import type { PassageWithVector } from './store.js';
 
@@ -77,7 +78,7 @@ export class IndexFilesWriter {
     let position = this.passages.bytes;
     rows.forEach((row, r) => {
       if (row.vector.length !== dim) throw new InputError(`passage ${JSON.stringify(row.id)} has a vector of ${row.vector.length} values, the others ${dim}.`);
-      if (this.dtype === 'float16') vectors.set(encodeHalf(row.vector), r * dim * 2);
+      if (this.dtype === 'float16') vectors.set(encodeFloat16(row.vector), r * dim * 2);
       else for (let i = 0; i < dim; i++) view.setFloat32((r * dim + i) * 4, row.vector[i]!, true);
       const line = Buffer.from(passageLine(row) + '\n', 'utf8');
       offsetView.setBigUint64(r * 8, BigInt(position), true);

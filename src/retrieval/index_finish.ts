@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, openSync, closeSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checksumFile } from '../io/checksums.js';
-import { decodeHalf } from './float16.js';
+import { decodeFloat16 } from '../io/float16.js';
 import { DEFAULT_HNSW, HnswGraph, type HnswSettings } from './hnsw_graph.js';
 import { commitIndex, type WrittenFiles } from './index_files.js';
 import { INDEX_FORMAT, INDEX_VERSION, type IndexManifest } from './index_format.js';
@@ -34,7 +34,7 @@ export function readStagedRows(fd: number, written: Pick<WrittenFiles, 'dim' | '
     if (n === 0) throw new Error(`the staged embedding file ended at row ${start}`);
     got += n;
   }
-  return written.dtype === 'float16' ? decodeHalf(buffer) : new Float32Array(buffer.buffer);
+  return written.dtype === 'float16' ? decodeFloat16(buffer) : new Float32Array(buffer.buffer);
 }
 
 /** Builds the graph over every staged row (keys = rows) and saves it as `file` in the staging directory. */

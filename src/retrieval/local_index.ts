@@ -18,7 +18,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { checkFile } from '../io/checksums.js';
-import { decodeHalf } from './float16.js';
+import { decodeFloat16 } from '../io/float16.js';
 import { HnswGraph, DEFAULT_EF } from './hnsw_graph.js';
 import { BYTES_PER_VALUE, DenseIndex } from './index_format.js';
 import { IndexDamagedError, indexKind, readIndexManifest, type FullManifest } from './index_manifest.js';
@@ -129,7 +129,7 @@ export class LocalIndex implements VectorStore {
     const buffer = new Uint8Array(dim * bytesPer);
     const n = readSync(this.vectorsFd, buffer, 0, buffer.length, row * dim * bytesPer);
     if (n !== buffer.length) throw new IndexDamagedError(this.dir, `${this.manifest.files.embeddings} ends inside row ${row}`);
-    if (dtype === 'float16') return decodeHalf(buffer);
+    if (dtype === 'float16') return decodeFloat16(buffer);
     return new Float32Array(buffer.buffer, 0, dim);
   }
 
