@@ -3,7 +3,8 @@
  *
  *   npm run bench                          all workloads
  *   npm run bench -- --only passages-128   one workload (passages-128, passages-256, question-32,
- *                                          tokenizer, convert, retrieval, train; comma-separated for several)
+ *                                          tokenizer, convert, retrieval, train, index-scale; comma-separated)
+ *   npm run bench -- --only index-scale --count 100000   index kinds at 100k vectors (default 1M)
  *   npm run bench -- --json                JSON lines
  *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
@@ -11,6 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { benchConvert } from './bench_convert.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
+import { benchIndexScale } from './bench_index_scale.js';
 import { benchRetrieval } from './bench_retrieval.js';
 import { benchTokenizer } from './bench_tokenizer.js';
 import { benchTrain } from './bench_train.js';
@@ -20,6 +22,8 @@ interface Args {
   only?: string[];
   workers: number;
   cpu: boolean;
+  /** index-scale: vectors to index (default 1,000,000). */
+  count?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -30,6 +34,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--cpu') args.cpu = true;
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--workers') args.workers = Number(argv[++i]);
+    else if (a === '--count') args.count = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}; see the header of scripts/bench.ts`);
   }
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new Error('--workers must be a positive integer');
@@ -82,6 +87,7 @@ const WORKLOADS: Workload[] = [
       return rows.filter((r): r is BenchRow => r !== undefined);
     },
   },
+  { name: 'index-scale', run: (a) => benchIndexScale(a.count) },
 ];
 
 function printTable(rows: BenchRow[]): void {

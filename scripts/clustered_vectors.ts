@@ -68,6 +68,13 @@ export class ClusteredVectors {
     return out;
   }
 
+  /** Queries for this data set without drawing its passages (the same centres, a separate stream). */
+  queriesOnly(rows: number, noise = 0.8): Float32Array {
+    const other = new ClusteredVectors(0, { dim: this.dim, clusters: this.clusters });
+    other.centres.set(this.centres);
+    return other.queries(rows, noise);
+  }
+
   /** `rows` query vectors near random centres, row-major. */
   queries(rows: number, noise = 0.8): Float32Array {
     const { dim } = this;
