@@ -124,7 +124,7 @@ export function prepareOutDir(outDir: string, overwrite: boolean | undefined): v
   mkdirSync(outDir, { recursive: true });
   const manifest = join(outDir, MANIFEST_FILE);
   if (!existsSync(manifest)) return;
-  if (overwrite !== true) throw new InputError(`${outDir} already holds an index (${MANIFEST_FILE}); set overwrite to replace it, or choose another output directory.`);
+  if (overwrite !== true) throw new InputError(`${outDir} already holds an index (${MANIFEST_FILE}); set \`overwrite: true\` to replace it, or choose another \`outDir\`.`);
   unlinkSync(manifest);
   syncDir(outDir);
 }

@@ -7,9 +7,10 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from '../../retrieval/defaults
 import type { EmbeddingDtype } from '../../retrieval/index_format.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { indexFile } from '../index_from_file.js';
+import { runImport, runVerify } from './index_import.js';
 import type { FlagNames } from '../option_flags.js';
 
-export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume' };
+export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume', idPrefix: '--id-prefix' };
 
 export const BUILD_SPEC: CommandSpec = {
   name: 'dpr index build',
@@ -34,8 +35,10 @@ const USAGE = [
   '',
   'subcommands:',
   '  build      embed a passage corpus into a dense index',
+  '  import     make an index from embeddings computed elsewhere (DPR shards, JSONL, .npy)',
+  '  verify     check every file of an index against its recorded checksums',
   '',
-  'Run `dpr index build --help` for its options.',
+  'Run `dpr index SUBCOMMAND --help` for its options.',
 ].join('\n');
 
 async function build(argv: string[]): Promise<number> {
@@ -72,5 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     return sub === undefined ? 2 : 0;
   }
   if (sub === 'build') return build(rest);
-  throw new InputError(`unknown subcommand "${sub}"; the index subcommand is \`dpr index build\` (see \`dpr index --help\`).`);
+  if (sub === 'import') return runImport(rest);
+  if (sub === 'verify') return runVerify(rest);
+  throw new InputError(`unknown subcommand "${sub}"; the index subcommands are build, import and verify (see \`dpr index --help\`).`);
 }
