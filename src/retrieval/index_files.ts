@@ -64,8 +64,8 @@ export class IndexFilesWriter {
     return this.count;
   }
 
-  /** Appends one batch (rows keep their order). */
-  append(rows: readonly PassageWithVector[]): void {
+  /** Appends one batch (rows keep their order; an id keeps its JSON type, as a build stores it). */
+  append(rows: ReadonlyArray<Omit<PassageWithVector, 'id'> & { id: string | number }>): void {
     if (rows.length === 0) return;
     this.dim ??= rows[0]!.vector.length;
     const dim = this.dim;

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, openSync, closeSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../errors.js';
 import { checksumFile } from '../io/checksums.js';
 import { decodeFloat16 } from '../io/float16.js';
 import { DEFAULT_HNSW, HnswGraph, type HnswSettings } from './hnsw_graph.js';
@@ -79,4 +80,47 @@ export async function finishIndex(outDir: string, stagingDir: string, written: W
   mkdirSync(outDir, { recursive: true });
   commitIndex(outDir, stagingDir, manifest, extra);
   return manifest;
+}
+
+/** The corpus rows [start, end) of shard `index` of `of` (DPR's equal slices; the last takes the rest). */
+export function shardRange(shard: { index: number; of: number; corpusCount: number }): ShardInfo {
+  const { index, of, corpusCount } = shard;
+  if (!Number.isInteger(of) || of < 1 || !Number.isInteger(index) || index < 0 || index >= of) {
+    throw new InputError(`shard must be I/N with 0 ≤ I < N, got ${index}/${of}.`);
+  }
+  const size = Math.ceil(corpusCount / of);
+  const start = Math.min(corpusCount, index * size);
+  const end = Math.min(corpusCount, start + size);
+  if (start === end) throw new InputError(`shard ${index}/${of} of ${corpusCount} passages is empty; use fewer shards.`);
+  return { index, of, start, end, corpus_count: corpusCount };
+}
+
+/** Items [start, end) of a stream. */
+export async function* sliceStream<T>(items: AsyncIterable<T>, start: number, end: number): AsyncGenerator<T> {
+  let i = 0;
+  for await (const item of items) {
+    if (i >= end) return;
+    if (i++ >= start) yield item;
+  }
+}
+
+/**
+ * Completes the manifest of files already in `outDir`: their checksums (one read of each), the
+ * graph for the hnsw kind (built into outDir; the manifest, written after, makes it part of the
+ * index), the shard slice.
+ */
+export async function completeManifest(outDir: string, manifest: FullManifest, options: Omit<FinishOptions, 'encoder'>): Promise<void> {
+  manifest.kind = options.kind;
+  manifest.checksums = {};
+  for (const file of [manifest.files.embeddings, manifest.files.passages, manifest.files.offsets]) manifest.checksums[file] = await checksumFile(join(outDir, file));
+  if (options.kind === 'hnsw') {
+    const settings: HnswSettings = { ...DEFAULT_HNSW, ...options.hnsw };
+    const written = { count: manifest.count, dim: manifest.dim, dtype: manifest.dtype, files: manifest.files, checksums: {} };
+    buildGraphFile(outDir, written, settings, GRAPH_FILE, options.onGraphProgress);
+    manifest.hnsw = { file: GRAPH_FILE, settings };
+    manifest.checksums[GRAPH_FILE] = await checksumFile(join(outDir, GRAPH_FILE));
+  } else {
+    rmSync(join(outDir, GRAPH_FILE), { force: true });
+  }
+  if (options.shard !== undefined) manifest.shard = options.shard;
 }

@@ -18,6 +18,9 @@ import { BuildParts } from './build_parts.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './defaults.js';
 import type { EncodedRow, Embedder } from './embedder.js';
 import { embedStream } from './encode_pipeline.js';
+import type { HnswSettings } from './hnsw_graph.js';
+import { completeManifest, shardRange, sliceStream } from './index_finish.js';
+import type { FullManifest, IndexKind } from './index_manifest.js';
 import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
 import {
   EMBEDDING_FILES, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE,
@@ -48,6 +51,14 @@ export interface BuildIndexOptions {
   overwrite?: boolean;
   /** Called with the number of passages stored so far (after each batch). */
   onProgress?(done: number): void;
+  /** flat (default) or hnsw (a graph is built over the vectors once they are all stored). */
+  kind?: IndexKind;
+  hnsw?: Partial<HnswSettings>;
+  /**
+   * Build only the `index`-th of `of` equal slices of a corpus of `corpusCount` passages (DPR's
+   * shard_id / num_shards); `mergeIndexes` joins the shards into one index.
+   */
+  shard?: { index: number; of: number; corpusCount: number };
 }
 
 export interface BuildIndexResult {
@@ -58,6 +69,8 @@ export interface BuildIndexResult {
 
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
   const { outDir } = options;
+  const shard = options.shard !== undefined ? shardRange(options.shard) : undefined;
+  const passages = shard !== undefined ? sliceStream(options.passages, shard.start, shard.end) : options.passages;
   const settings: BuildSettings = {
     dtype: options.dtype ?? 'float32',
     shard_size: options.shardSize ?? DEFAULT_SHARD_SIZE,
@@ -74,12 +87,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   const resumedFrom = checkpoint.passages_done;
   const parts = new BuildParts(staging, settings.dtype, { passagesDone: resumedFrom, passagesBytes: checkpoint.passages_bytes, dim: checkpoint.dim });
   try {
-    const rest = await skipStoredPassages(options.passages, parts, outDir, staging);
+    const rest = await skipStoredPassages(passages, parts, outDir, staging);
     await appendShards(rest, parts, settings, staging, options);
     const { passagesDone: count, dim } = parts.state;
     if (count === 0 || dim === null) throw new InputError('the corpus holds no passages; give a JSONL file with one {"id", "title", "text"} object per line.');
     parts.seal();
-    const manifest: IndexManifest = {
+    const manifest: FullManifest = {
       format: INDEX_FORMAT,
       version: INDEX_VERSION,
       count,
@@ -90,6 +103,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     };
     parts.moveInto(outDir);
     syncDir(outDir);
+    await completeManifest(outDir, manifest, { kind: options.kind ?? 'flat', ...(options.hnsw !== undefined ? { hnsw: options.hnsw } : {}), ...(shard !== undefined ? { shard } : {}) });
     // The manifest is written last: until it exists the directory is not an index.
     writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     rmSync(staging, { recursive: true, force: true });
