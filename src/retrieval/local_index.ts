@@ -20,7 +20,8 @@ import { InputError } from '../errors.js';
 import { checkFile } from '../io/checksums.js';
 import { decodeFloat16 } from '../io/float16.js';
 import { HnswGraph, DEFAULT_EF } from './hnsw_graph.js';
-import { BYTES_PER_VALUE, DenseIndex } from './index_format.js';
+import { writeFileAtomic } from '../io/atomic_file.js';
+import { BYTES_PER_VALUE, DenseIndex, MANIFEST_FILE } from './index_format.js';
 import { IndexDamagedError, indexKind, readIndexManifest, type FullManifest } from './index_manifest.js';
 import { memorySource, searchVectors, type VectorSource } from './search.js';
 import type { PassageWithVector, StoreHit, StoreSearchOptions, StoredPassage, VectorStore } from './store.js';
@@ -164,12 +165,22 @@ export class LocalIndex implements VectorStore {
 
   async add(rows: readonly PassageWithVector[]): Promise<void> {
     void rows;
-    throw new InputError('add: use addToIndex(dir, rows), which writes the index files; an opened index is read-only.');
+    throw new InputError('adding to an existing index is not supported yet; re-import or rebuild with the new passages.');
   }
 
+  /**
+   * Deletes by id: the rows join the manifest's tombstone list (rewritten atomically), which every
+   * search filters — so a deleted id is never returned, whatever the graph still links to.
+   */
   async delete(ids: readonly string[]): Promise<number> {
-    void ids;
-    throw new InputError('delete: use deleteFromIndex(dir, ids), which writes the index files; an opened index is read-only.');
+    const map = await this.rowsById();
+    const rows = ids.map((id) => map.get(id)).filter((r): r is number => r !== undefined);
+    if (rows.length === 0) return 0;
+    for (const r of rows) this.deleted.add(r);
+    for (const id of ids) map.delete(id);
+    this.manifest.deleted = [...this.deleted].sort((a, b) => a - b);
+    writeFileAtomic(join(this.dir, MANIFEST_FILE), JSON.stringify(this.manifest, null, 2) + '\n');
+    return new Set(rows).size;
   }
 
   async close(): Promise<void> {

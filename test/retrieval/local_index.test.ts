@@ -86,3 +86,22 @@ test('verify passes on a fresh index and names a flipped byte; open refuses a tr
     return true;
   });
 });
+
+test('deleted ids are never returned, by either kind, and stay deleted after reopening', async () => {
+  for (const kind of ['flat', 'hnsw'] as const) {
+    const out = join(dir, `delete-${kind}`);
+    await importIndex({ embeddings: SHARDS, passages: PASSAGES, outDir: out, kind });
+    const top = expected['q0']!.slice(0, 5).map(([id]) => id);
+    let index = await LocalIndex.open(out);
+    assert.equal(await index.delete([...top, 'no-such-id']), 5);
+    assert.equal(await index.count(), 995);
+    await index.close();
+    index = await LocalIndex.open(out);
+    const hits = await index.search(queryVectors, { k: 100, candidates: 300 });
+    await index.close();
+    const returned = new Set(hits.flat().map((h) => h.id));
+    for (const id of top) assert.ok(!returned.has(id), `${kind}: deleted ${id} was returned`);
+    assert.equal(hits[0]![0]!.id, expected['q0']![5]![0], `${kind}: the next best comes first`);
+    assert.ok(hits.every((h) => h.length === 100 && h.every((x) => Number.isFinite(x.score))));
+  }
+});

@@ -7,7 +7,7 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from '../../retrieval/defaults
 import type { EmbeddingDtype } from '../../retrieval/index_format.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { indexFile } from '../index_from_file.js';
-import { runImport, runVerify } from './index_import.js';
+import { KIND_OPTIONS, kindSettings, runDelete, runImport, runMerge, runVerify } from '../index_admin.js';
 import type { FlagNames } from '../option_flags.js';
 
 export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume', idPrefix: '--id-prefix' };
@@ -26,6 +26,8 @@ export const BUILD_SPEC: CommandSpec = {
     resume: { type: 'boolean', description: 'continue an interrupted build in --out (same settings and corpus)' },
     overwrite: { type: 'boolean', description: 'replace an index that already exists in --out' },
     workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
+    shard: { type: 'string', value: 'I/N', description: 'encode only the I-th (0-based) of N equal slices of the corpus, as an index of its own; join with `dpr index merge`' },
+    ...KIND_OPTIONS,
   },
   epilog: 'example:\n  dpr index build --model ./context_encoder --passages data/sample_corpus.jsonl --out ./sample_index',
 };
@@ -37,6 +39,8 @@ const USAGE = [
   '  build      embed a passage corpus into a dense index',
   '  import     make an index from embeddings computed elsewhere (DPR shards, JSONL, .npy)',
   '  verify     check every file of an index against its recorded checksums',
+  '  merge      join the shards of a sharded build into one index',
+  '  delete     delete passages by id',
   '',
   'Run `dpr index SUBCOMMAND --help` for its options.',
 ].join('\n');
@@ -57,6 +61,8 @@ async function build(argv: string[]): Promise<number> {
     resume: flag(args, 'resume'),
     overwrite: flag(args, 'overwrite'),
     ...(workers !== undefined ? { workers } : {}),
+    ...kindSettings(args),
+    ...shardArg(str(args, 'shard')),
   });
   const seconds = (performance.now() - started) / 1000;
   const encoded = result.manifest.count - result.resumedFrom;
@@ -68,6 +74,13 @@ async function build(argv: string[]): Promise<number> {
   return 0;
 }
 
+function shardArg(text: string | undefined): { shardOf?: { index: number; of: number } } {
+  if (text === undefined) return {};
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (m === null || Number(m[1]) >= Number(m[2])) throw new InputError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/4), got ${JSON.stringify(text)}.`);
+  return { shardOf: { index: Number(m[1]), of: Number(m[2]) } };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
@@ -77,5 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'build') return build(rest);
   if (sub === 'import') return runImport(rest);
   if (sub === 'verify') return runVerify(rest);
-  throw new InputError(`unknown subcommand "${sub}"; the index subcommands are build, import and verify (see \`dpr index --help\`).`);
+  if (sub === 'merge') return runMerge(rest);
+  if (sub === 'delete') return runDelete(rest);
+  throw new InputError(`unknown subcommand "${sub}"; the index subcommands are build, import, verify, merge and delete (see \`dpr index --help\`).`);
 }

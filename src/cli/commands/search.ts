@@ -12,7 +12,7 @@ import { readJsonl, toTextRecord } from '../jsonl.js';
 import type { FlagNames } from '../option_flags.js';
 import { hubProgressReporter } from '../progress.js';
 import { snippet } from '../snippet.js';
-import { searchByVectors } from './search_vectors.js';
+import { searchByVectors } from '../vector_search.js';
 
 export const FLAGS: FlagNames = { model: '--model' };
 

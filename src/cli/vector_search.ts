@@ -2,12 +2,12 @@
  * `dpr search --index DIR --query-vectors FILE.jsonl`: search with query vectors encoded elsewhere,
  * over an index of any kind, opened once for all queries.
  */
-import { InputError } from '../../errors.js';
-import { embeddingFormat, readEmbeddings } from '../../import/embedding_files.js';
-import { LocalIndex } from '../../retrieval/local_index.js';
-import type { StoreHit } from '../../retrieval/store.js';
-import { type ParsedArgs, flag, num, str } from '../args.js';
-import { snippet } from '../snippet.js';
+import { InputError } from '../errors.js';
+import { embeddingFormat, readEmbeddings } from '../import/embedding_files.js';
+import { LocalIndex } from '../retrieval/local_index.js';
+import type { StoreHit } from '../retrieval/store.js';
+import { type ParsedArgs, flag, num, str } from './args.js';
+import { snippet } from './snippet.js';
 
 const BATCH = 64;
 

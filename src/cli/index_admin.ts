@@ -4,14 +4,16 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../../errors.js';
-import { DEFAULT_HNSW, type GraphMetric, type GraphStorage } from '../../retrieval/hnsw_graph.js';
-import type { EmbeddingDtype } from '../../retrieval/index_format.js';
-import { importIndex } from '../../retrieval/index_import.js';
-import type { IndexKind } from '../../retrieval/index_manifest.js';
-import { verifyIndex } from '../../retrieval/index_verify.js';
-import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
-import { ProgressBar } from '../progress.js';
+import { InputError } from '../errors.js';
+import { DEFAULT_HNSW, type GraphMetric, type GraphStorage } from '../retrieval/hnsw_graph.js';
+import type { EmbeddingDtype } from '../retrieval/index_format.js';
+import { importIndex } from '../retrieval/index_import.js';
+import type { IndexKind } from '../retrieval/index_manifest.js';
+import { mergeIndexes } from '../retrieval/index_merge.js';
+import { verifyIndex } from '../retrieval/index_verify.js';
+import { LocalIndex } from '../retrieval/local_index.js';
+import { type CommandSpec, flag, num, parseArgsOrHelp, str } from './args.js';
+import { ProgressBar } from './progress.js';
 
 export const KIND_OPTIONS = {
   kind: { type: 'string', choices: ['flat', 'hnsw'], default: 'flat', description: 'flat: exact search (reads every vector); hnsw: approximate graph + exact re-ranking' },
@@ -119,4 +121,47 @@ export async function runVerify(argv: string[]): Promise<number> {
   }
   process.stdout.write(report.ok ? `${dir}: every file matches its checksum\n` : `${dir}: damaged; rebuild or re-import the index\n`);
   return report.ok ? 0 : 1;
+}
+
+export const MERGE_SPEC: CommandSpec = {
+  name: 'dpr index merge',
+  summary: 'Join the shards of a sharded build (dpr index build --shard I/N) into one index.',
+  usage: 'SHARD_DIR … --out INDEX_DIR [--kind flat|hnsw]',
+  positionals: { name: 'SHARD_DIR …', description: 'every shard of one build, in any order', min: 1 },
+  options: {
+    out: { type: 'string', required: true, value: 'DIR', description: 'the index directory to write' },
+    overwrite: { type: 'boolean', description: 'replace an index that already exists in --out' },
+    ...KIND_OPTIONS,
+  },
+};
+
+export async function runMerge(argv: string[]): Promise<number> {
+  const args = parseArgsOrHelp(MERGE_SPEC, argv);
+  if (args === undefined) return 0;
+  const out = str(args, 'out')!;
+  const manifest = await mergeIndexes({ shards: args.positionals, outDir: out, overwrite: flag(args, 'overwrite'), ...kindSettings(args) });
+  process.stdout.write(`merged ${args.positionals.length} shards into ${out}: ${manifest.count} passages, kind ${manifest.kind}\n`);
+  return 0;
+}
+
+export const DELETE_SPEC: CommandSpec = {
+  name: 'dpr index delete',
+  summary: 'Delete passages from an index by id (searches never return them again).',
+  usage: '--index INDEX_DIR ID …',
+  positionals: { name: 'ID …', description: 'passage ids to delete', min: 1 },
+  options: { index: { type: 'string', required: true, value: 'DIR', description: 'the index to change' } },
+};
+
+export async function runDelete(argv: string[]): Promise<number> {
+  const args = parseArgsOrHelp(DELETE_SPEC, argv);
+  if (args === undefined) return 0;
+  if (args.positionals.length === 0) throw new InputError('give the ids to delete: dpr index delete --index DIR ID ….');
+  const index = await LocalIndex.open(str(args, 'index')!);
+  try {
+    const deleted = await index.delete(args.positionals);
+    process.stdout.write(`deleted ${deleted} of ${args.positionals.length} ids; ${await index.count()} passages remain\n`);
+  } finally {
+    await index.close();
+  }
+  return 0;
 }
