@@ -24,7 +24,7 @@ export const SPEC: CommandSpec = {
   options: {
     model: { type: 'string', value: 'DIR', description: 'a DPR question encoder (DPRQuestionEncoder); not needed with --query-vectors' },
     'query-vectors': { type: 'string', value: 'FILE', description: 'JSONL, one {"id", "vector"} query per line, encoded elsewhere (instead of --model and questions)' },
-    candidates: { type: 'integer', min: 1, value: 'N', description: 'hnsw index: candidates re-ranked exactly per query (default max(k, 100); more finds more of the true top k)' },
+    candidates: { type: 'integer', min: 1, value: 'N', description: 'hnsw index: candidates re-ranked exactly per query (default 1000; more finds more of the true top k)' },
     ef: { type: 'integer', min: 1, value: 'N', description: 'hnsw index: graph search breadth (default 256)' },
     index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
     k: { type: 'integer', short: 'k', min: 1, default: 10, value: 'N', description: 'passages to return per question' },
