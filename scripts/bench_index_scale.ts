@@ -13,10 +13,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_HNSW, type HnswSettings } from '../src/retrieval/hnsw_graph.js';
-import { IndexFilesWriter } from '../src/retrieval/index_files.js';
+import { IndexFilesWriter, type PassageWithVector } from '../src/retrieval/index_files.js';
 import { finishIndex } from '../src/retrieval/index_finish.js';
 import type { IndexKind } from '../src/retrieval/index_manifest.js';
-import type { PassageWithVector } from '../src/retrieval/store.js';
 import { ClusteredVectors } from './clustered_vectors.js';
 
 const DIM = 768;

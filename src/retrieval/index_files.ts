@@ -14,7 +14,14 @@ import { encodeFloat16 } from '../io/float16.js';
 import {
   EMBEDDING_FILES, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE, passageLine, type EmbeddingDtype, type IndexManifest,
 } from './index_format.js';
-import type { PassageWithVector } from './store.js';
+
+/** A passage with its vector, as the index files store it (an id keeps its JSON type). */
+export interface PassageWithVector {
+  id: string | number;
+  title?: string;
+  text: string;
+  vector: Float32Array;
+}
 
 interface OpenFile {
   fd: number;
@@ -65,10 +72,9 @@ export class IndexFilesWriter {
   }
 
   /** Appends one batch (rows keep their order; an id keeps its JSON type, as a build stores it). */
-  append(rows: ReadonlyArray<Omit<PassageWithVector, 'id'> & { id: string | number }>): void {
+  append(rows: readonly PassageWithVector[]): void {
     if (rows.length === 0) return;
-    this.dim ??= rows[0]!.vector.length;
-    const dim = this.dim;
+    const dim = (this.dim ??= rows[0]!.vector.length);
     const bytesPer = this.dtype === 'float16' ? 2 : 4;
     const vectors = new Uint8Array(rows.length * dim * bytesPer);
     const view = new DataView(vectors.buffer);

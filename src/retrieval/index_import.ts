@@ -9,11 +9,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinEmbeddingsWithPassages, type JoinOptions } from '../import/join.js';
 import type { HnswSettings } from './hnsw_graph.js';
-import { IndexFilesWriter, prepareOutDir } from './index_files.js';
+import { IndexFilesWriter, prepareOutDir, type PassageWithVector } from './index_files.js';
 import { finishIndex } from './index_finish.js';
 import type { EmbeddingDtype, IndexManifest } from './index_format.js';
 import type { FullManifest, IndexKind } from './index_manifest.js';
-import type { PassageWithVector } from './store.js';
 
 export const IMPORT_DIR = '.import';
 const BATCH_ROWS = 4096;

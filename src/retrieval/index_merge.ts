@@ -7,11 +7,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { HnswSettings } from './hnsw_graph.js';
-import { IndexFilesWriter, prepareOutDir } from './index_files.js';
+import { IndexFilesWriter, prepareOutDir, type PassageWithVector } from './index_files.js';
 import { finishIndex } from './index_finish.js';
 import { DenseIndex } from './index_format.js';
 import { indexKind, readIndexManifest, type FullManifest, type IndexKind } from './index_manifest.js';
-import type { PassageWithVector } from './store.js';
 
 export const MERGE_DIR = '.merge';
 const BLOCK_ROWS = 4096;
@@ -71,7 +70,7 @@ export async function mergeIndexes(options: MergeOptions): Promise<FullManifest>
         for (let start = 0; start < index.count; start += BLOCK_ROWS) {
           const rows = Math.min(BLOCK_ROWS, index.count - start);
           const vectors = await index.readVectors(start, rows);
-          const batch: Array<Omit<PassageWithVector, 'id'> & { id: string | number }> = [];
+          const batch: PassageWithVector[] = [];
           for (let r = 0; r < rows; r++) {
             const p = await index.passage(start + r);
             batch.push({ id: p.id, title: p.title, text: p.text, vector: vectors.slice(r * index.dim, (r + 1) * index.dim) });

@@ -24,7 +24,8 @@ import { writeFileAtomic } from '../io/atomic_file.js';
 import { BYTES_PER_VALUE, DenseIndex, MANIFEST_FILE } from './index_format.js';
 import { IndexDamagedError, indexKind, readIndexManifest, type FullManifest } from './index_manifest.js';
 import { memorySource, searchVectors, type VectorSource } from './search.js';
-import type { PassageWithVector, StoreHit, StoreSearchOptions, StoredPassage, VectorStore } from './store.js';
+import type { StoredPassage } from './index_format.js';
+import type { EncoderStamp, PassageRecord, PassageStore, StoreHit, StoreSearchOptions } from './store.js';
 import { TopK } from './top_k.js';
 
 /**
@@ -47,7 +48,7 @@ export interface OpenIndexOptions {
   ef?: number;
 }
 
-export class LocalIndex implements VectorStore {
+export class LocalIndex implements PassageStore {
   private idRows: Map<string, number> | undefined;
   private readonly deleted: Set<number>;
 
@@ -68,6 +69,15 @@ export class LocalIndex implements VectorStore {
 
   get kind(): 'flat' | 'hnsw' {
     return indexKind(this.manifest);
+  }
+
+  get location(): string {
+    return this.dir;
+  }
+
+  get encoder(): EncoderStamp {
+    const e = this.manifest.encoder;
+    return { model: e.model, dim: this.dim, config_sha256: e.config_sha256, ...(e.kernels !== undefined ? { kernels: e.kernels } : {}) };
   }
 
   static async open(dir: string, options: OpenIndexOptions = {}): Promise<LocalIndex> {
@@ -108,8 +118,9 @@ export class LocalIndex implements VectorStore {
   async searchRows(queries: readonly Float32Array[], options: StoreSearchOptions): Promise<Array<Array<{ row: number; score: number }>>> {
     const { k } = options;
     if (!Number.isInteger(k) || k < 1) throw new InputError(`k must be a positive integer, got ${k}.`);
+    if (options.where !== undefined) throw new InputError(`\`where\` filters are not supported by the ${this.kind} index in ${this.dir}; its passages carry no metadata.`);
     this.checkQueries(queries);
-    if (this.graph === undefined) {
+    if (this.graph === undefined || options.exact === true) {
       const source: VectorSource = this.memory !== undefined ? memorySource(this.memory, this.dim) : this.dense;
       // float32 block scores pick a few more than k; the exact re-rank settles near-ties at the edge.
       const wanted = Math.min(k + FLAT_MARGIN + this.deleted.size, this.manifest.count);
@@ -160,18 +171,19 @@ export class LocalIndex implements VectorStore {
   private async rowsById(): Promise<Map<string, number>> {
     if (this.idRows !== undefined) return this.idRows;
     const map = new Map<string, number>();
-    for (let row = 0; row < this.manifest.count; row++) if (!this.deleted.has(row)) map.set((await this.passageAt(row)).id, row);
+    for (let row = 0; row < this.manifest.count; row++) if (!this.deleted.has(row)) map.set(String((await this.passageAt(row)).id), row);
     this.idRows = map;
     return map;
   }
 
-  async get(ids: readonly string[]): Promise<Array<StoredPassage | undefined>> {
+  async get(ids: readonly (string | number)[]): Promise<Array<PassageRecord | undefined>> {
     const map = await this.rowsById();
-    return Promise.all(ids.map(async (id) => (map.has(id) ? this.passageAt(map.get(id)!) : undefined)));
+    return Promise.all(ids.map(async (id) => (map.has(String(id)) ? this.passageAt(map.get(String(id))!) : undefined)));
   }
 
-  async add(rows: readonly PassageWithVector[]): Promise<void> {
-    void rows;
+  async add(passages: readonly PassageRecord[], vectors: readonly Float32Array[]): Promise<void> {
+    void passages;
+    void vectors;
     throw new InputError('adding to an existing index is not supported yet; re-import or rebuild with the new passages.');
   }
 
@@ -179,12 +191,12 @@ export class LocalIndex implements VectorStore {
    * Deletes by id: the rows join the manifest's tombstone list (rewritten atomically), which every
    * search filters — so a deleted id is never returned, whatever the graph still links to.
    */
-  async delete(ids: readonly string[]): Promise<number> {
+  async delete(ids: readonly (string | number)[]): Promise<number> {
     const map = await this.rowsById();
-    const rows = ids.map((id) => map.get(id)).filter((r): r is number => r !== undefined);
+    const rows = ids.map((id) => map.get(String(id))).filter((r): r is number => r !== undefined);
     if (rows.length === 0) return 0;
     for (const r of rows) this.deleted.add(r);
-    for (const id of ids) map.delete(id);
+    for (const id of ids) map.delete(String(id));
     this.manifest.deleted = [...this.deleted].sort((a, b) => a - b);
     writeFileAtomic(join(this.dir, MANIFEST_FILE), JSON.stringify(this.manifest, null, 2) + '\n');
     return new Set(rows).size;

@@ -49,7 +49,7 @@ test('the hnsw kind reaches recall@100 ≥ 0.95 on the reference queries, with e
     queries.forEach((q, i) => {
       const truth = new Map(expected[q.id]!);
       for (const h of hits[i]!) {
-        const exact = truth.get(h.id);
+        const exact = truth.get(String(h.id));
         if (exact !== undefined) {
           found++;
           assert.ok(Math.abs(h.score - exact) <= 1e-4 * Math.abs(exact), `${q.id}/${h.id}: ${h.score} vs ${exact}`);
