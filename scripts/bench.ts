@@ -3,7 +3,8 @@
  *
  *   npm run bench                          all workloads
  *   npm run bench -- --only passages-128   one workload (passages-128, passages-256, question-32,
- *                                          tokenizer, convert, retrieval, train, eval, serve; comma-separated for several)
+ *                                          tokenizer, convert, retrieval, train, eval, serve, index-scale; comma-separated)
+ *   npm run bench -- --only index-scale --count 100000   index kinds at 100k vectors (default 1M)
  *   npm run bench -- --json                JSON lines
  *   npm run bench -- --workers 2           pool size for the multi-worker rows (default: cores)
  *   npm run bench -- --cpu                 also measure the (slow) cpu backend, at batch 1
@@ -16,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { benchConvert } from './bench_convert.js';
 import { benchEval } from './bench_eval.js';
 import { benchPassages, benchQuestion, type BenchRow } from './bench_model.js';
+import { benchIndexScale } from './bench_index_scale.js';
 import { benchRetrieval } from './bench_retrieval.js';
 import { benchSoak } from './bench_soak.js';
 import { benchServe } from './bench_serve.js';
@@ -30,6 +32,8 @@ interface Args {
   /** Soak length; each workload has its own default (soak 10, serve 5). */
   minutes?: number;
   seconds: number;
+  /** index-scale: vectors to index (default 1,000,000). */
+  count?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -42,6 +46,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--workers') args.workers = Number(argv[++i]);
     else if (a === '--minutes') args.minutes = Number(argv[++i]);
     else if (a === '--seconds') args.seconds = Number(argv[++i]);
+    else if (a === '--count') args.count = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}; see the header of scripts/bench.ts`);
   }
   if (!Number.isInteger(args.workers) || args.workers < 1) throw new Error('--workers must be a positive integer');
@@ -99,6 +104,7 @@ const WORKLOADS: Workload[] = [
   { name: 'eval', run: () => benchEval() as Promise<BenchRow[]> },
   { name: 'soak', run: (a) => benchSoak(a.minutes ?? 10, a.workers) },
   { name: 'serve', run: (a) => benchServe({ minutes: a.minutes ?? 5, seconds: a.seconds }) },
+  { name: 'index-scale', run: (a) => benchIndexScale(a.count) },
 ];
 /** Workloads run only when named with --only (too long for the default set). */
 const ON_REQUEST = new Set(['soak']);

@@ -14,6 +14,8 @@ export interface IndexFileOptions extends Omit<IndexCorpusOptions, 'passages' | 
   passagesPath: string;
   /** The progress bar's label (drawn only when stderr is a terminal). */
   label?: string;
+  /** Build only shard I of N (0-based) of the corpus. */
+  shardOf?: { index: number; of: number };
 }
 
 /** A first pass over a file: validates every line and counts passages (for the progress total). */
@@ -35,9 +37,13 @@ export async function indexFile(options: IndexFileOptions): Promise<BuildIndexRe
   const { passagesPath: path, label, ...rest } = options;
   // Stdin can be read only once: it is validated as it streams, and the total is unknown.
   const total = path === '-' ? undefined : await countPassages(path);
+  const { shardOf, ...build } = rest;
+  if (shardOf !== undefined && total === undefined) throw new InputError('a sharded build needs a passages file (its size decides the slices), not stdin.');
+  const shard = shardOf !== undefined ? { ...shardOf, corpusCount: total! } : undefined;
   const bar = new ProgressBar({ label: label ?? 'indexing', total, unit: 'passages' });
   const result = await indexCorpus({
-    ...rest,
+    ...build,
+    ...(shard !== undefined ? { shard } : {}),
     passages: passages(path),
     onProgress: (done) => bar.update(done),
     onDownloadProgress: hubProgressReporter(),

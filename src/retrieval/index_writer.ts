@@ -23,6 +23,9 @@ import { BuildParts } from './build_parts.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SHARD_SIZE } from './defaults.js';
 import type { EncodedRow, Embedder } from './embedder.js';
 import { embedStream } from './encode_pipeline.js';
+import type { HnswSettings } from './hnsw_graph.js';
+import { completeManifest, shardRange, sliceStream } from './index_finish.js';
+import type { FullManifest, IndexKind } from './index_manifest.js';
 import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
 import {
   EMBEDDING_FILES, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE,
@@ -53,6 +56,14 @@ export interface BuildIndexOptions {
   overwrite?: boolean;
   /** Called with the number of passages stored so far (after each batch). */
   onProgress?(done: number): void;
+  /** flat (default) or hnsw (a graph is built over the vectors once they are all stored). */
+  kind?: IndexKind;
+  hnsw?: Partial<HnswSettings>;
+  /**
+   * Build only the `index`-th of `of` equal slices of a corpus of `corpusCount` passages (DPR's
+   * shard_id / num_shards); `mergeIndexes` joins the shards into one index.
+   */
+  shard?: { index: number; of: number; corpusCount: number };
 }
 
 export interface BuildIndexResult {
@@ -63,6 +74,8 @@ export interface BuildIndexResult {
 
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
   const { outDir } = options;
+  const shard = options.shard !== undefined ? shardRange(options.shard) : undefined;
+  const passages = shard !== undefined ? sliceStream(options.passages, shard.start, shard.end) : options.passages;
   const settings: BuildSettings = {
     dtype: options.dtype ?? 'float32',
     shard_size: options.shardSize ?? DEFAULT_SHARD_SIZE,
@@ -76,7 +89,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     // A finished index stays searchable while its replacement is built beside it.
     const target = buildTarget(outDir, options.overwrite === true);
     mkdirSync(target, { recursive: true });
-    const result = await buildInto(target, settings, options);
+    const result = await buildInto(target, settings, options, passages, shard);
     if (target !== outDir) swapIndexInto(outDir, target);
     return result;
   } finally {
@@ -85,7 +98,13 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
 }
 
 /** Builds a whole index in `dir` (resuming `dir/.build` when asked); `manifest.json` is written last. */
-async function buildInto(dir: string, settings: BuildSettings, options: BuildIndexOptions): Promise<BuildIndexResult> {
+async function buildInto(
+  dir: string,
+  settings: BuildSettings,
+  options: BuildIndexOptions,
+  passages: AsyncIterable<PassageInput>,
+  shard: ReturnType<typeof shardRange> | undefined,
+): Promise<BuildIndexResult> {
   const staging = join(dir, BUILD_DIR);
   const checkpoint = loadCheckpoint(dir, staging, settings, options.resume === true);
   mkdirSync(staging, { recursive: true });
@@ -93,12 +112,12 @@ async function buildInto(dir: string, settings: BuildSettings, options: BuildInd
   const resumedFrom = checkpoint.passages_done;
   const parts = new BuildParts(staging, settings.dtype, { passagesDone: resumedFrom, passagesBytes: checkpoint.passages_bytes, dim: checkpoint.dim });
   try {
-    const rest = await skipStoredPassages(options.passages, parts, dir, staging);
+    const rest = await skipStoredPassages(passages, parts, dir, staging);
     await appendShards(rest, parts, settings, staging, options);
     const { passagesDone: count, dim } = parts.state;
     if (count === 0 || dim === null) throw new InputError('the corpus holds no passages; give a JSONL file with one {"id", "title", "text"} object per line.');
     parts.seal();
-    const manifest: IndexManifest = {
+    const manifest: FullManifest = {
       format: INDEX_FORMAT,
       version: INDEX_VERSION,
       count,
@@ -109,6 +128,7 @@ async function buildInto(dir: string, settings: BuildSettings, options: BuildInd
     };
     parts.moveInto(dir);
     syncDir(dir);
+    await completeManifest(dir, manifest, { kind: options.kind ?? 'flat', ...(options.hnsw !== undefined ? { hnsw: options.hnsw } : {}), ...(shard !== undefined ? { shard } : {}) });
     // The manifest is written last: until it exists the directory is not an index.
     writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     rmSync(staging, { recursive: true, force: true });

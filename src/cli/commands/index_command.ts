@@ -9,10 +9,11 @@ import { PYSERINI_BM25_PARAMS, type Bm25Params } from '../../retrieval/bm25_inde
 import { DenseIndex, type EmbeddingDtype } from '../../retrieval/index_format.js';
 import { type CommandSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
 import { indexFile } from '../index_from_file.js';
+import { KIND_OPTIONS, kindSettings, runDelete, runImport, runMerge, runVerify } from '../index_admin.js';
 import type { FlagNames } from '../option_flags.js';
 import { workersOption } from '../workers.js';
 
-export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume', k1: '--k1', b: '--b' };
+export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume', k1: '--k1', b: '--b', idPrefix: '--id-prefix' };
 
 export const BUILD_SPEC: CommandSpec = {
   name: 'dpr index build',
@@ -29,6 +30,8 @@ export const BUILD_SPEC: CommandSpec = {
     overwrite: { type: 'boolean', description: 'replace an index that already exists in --out' },
     workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
     bm25: { type: 'boolean', description: 'also write the BM25 index used by --hybrid (as `dpr index bm25` does)' },
+    shard: { type: 'string', value: 'I/N', description: 'encode only the I-th (0-based) of N equal slices of the corpus, as an index of its own; join with `dpr index merge`' },
+    ...KIND_OPTIONS,
   },
   epilog: 'example:\n  dpr index build --model ./context_encoder --passages data/sample_corpus.jsonl --out ./sample_index',
 };
@@ -51,8 +54,12 @@ const USAGE = [
   'subcommands:',
   '  build      embed a passage corpus into a dense index',
   '  bm25       write the BM25 index of an index\'s passages (for --hybrid)',
+  '  import     make an index from embeddings computed elsewhere (DPR shards, JSONL, .npy)',
+  '  verify     check every file of an index against its recorded checksums',
+  '  merge      join the shards of a sharded build into one index',
+  '  delete     delete passages by id',
   '',
-  'Run `dpr index <subcommand> --help` for its options.',
+  'Run `dpr index SUBCOMMAND --help` for its options.',
 ].join('\n');
 
 async function build(argv: string[]): Promise<number> {
@@ -79,6 +86,8 @@ async function build(argv: string[]): Promise<number> {
     resume: flag(args, 'resume'),
     overwrite: flag(args, 'overwrite'),
     ...workers,
+    ...kindSettings(args),
+    ...shardArg(str(args, 'shard')),
   }).finally(() => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -113,6 +122,13 @@ async function bm25(argv: string[]): Promise<number> {
   return 0;
 }
 
+function shardArg(text: string | undefined): { shardOf?: { index: number; of: number } } {
+  if (text === undefined) return {};
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (m === null || Number(m[1]) >= Number(m[2])) throw new InputError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/4), got ${JSON.stringify(text)}.`);
+  return { shardOf: { index: Number(m[1]), of: Number(m[2]) } };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
@@ -121,5 +137,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === 'build') return build(rest);
   if (sub === 'bm25') return bm25(rest);
-  throw new InputError(`unknown subcommand "${sub}"; the index subcommands are \`dpr index build\` and \`dpr index bm25\` (see \`dpr index --help\`).`);
+  if (sub === 'import') return runImport(rest);
+  if (sub === 'verify') return runVerify(rest);
+  if (sub === 'merge') return runMerge(rest);
+  if (sub === 'delete') return runDelete(rest);
+  throw new InputError(`unknown subcommand "${sub}"; the index subcommands are build, bm25, import, verify, merge and delete (see \`dpr index --help\`).`);
 }

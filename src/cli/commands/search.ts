@@ -15,16 +15,20 @@ import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from '../hybrid_fla
 import type { FlagNames } from '../option_flags.js';
 import { hubProgressReporter } from '../progress.js';
 import { snippet } from '../snippet.js';
+import { searchByVectors } from '../vector_search.js';
 
 export const FLAGS: FlagNames = { model: '--model' };
 
 export const SPEC: CommandSpec = {
   name: 'dpr search',
   summary: 'Find the passages of an index whose vectors have the largest inner product with each question\'s.',
-  usage: '--model QUESTION_DIR --index INDEX_DIR [-k 10] [--json] ("question" … | --input FILE.jsonl)',
+  usage: '(--model QUESTION_DIR ("question" … | --input FILE.jsonl) | --query-vectors FILE.jsonl) --index INDEX_DIR [-k 10] [--json]',
   positionals: { name: 'question …', description: 'questions to search for (ids 1, 2, … in --json output)' },
   options: {
-    model: { type: 'string', required: true, value: 'DIR', description: 'a DPR question encoder (DPRQuestionEncoder)' },
+    model: { type: 'string', value: 'DIR', description: 'a DPR question encoder (DPRQuestionEncoder); not needed with --query-vectors' },
+    'query-vectors': { type: 'string', value: 'FILE', description: 'JSONL, one {"id", "vector"} query per line, encoded elsewhere (instead of --model and questions)' },
+    candidates: { type: 'integer', min: 1, value: 'N', description: 'hnsw index: candidates re-ranked exactly per query (default 1000; more finds more of the true top k)' },
+    ef: { type: 'integer', min: 1, value: 'N', description: 'hnsw index: graph search breadth (default 256)' },
     index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
     k: { type: 'integer', short: 'k', min: 1, default: DEFAULT_TOP_K, value: 'N', description: 'passages to return per question' },
     input: { type: 'string', value: 'FILE', description: 'JSONL, one {"id", "text"} question per line; - reads stdin' },
@@ -67,6 +71,8 @@ async function* questionSource(args: ParsedArgs): AsyncGenerator<Question> {
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgsOrHelp(SPEC, argv);
   if (args === undefined) return 0;
+  if (str(args, 'query-vectors') !== undefined) return searchByVectors(args);
+  if (str(args, 'model') === undefined) throw new InputError('--model is required (or --query-vectors FILE.jsonl for queries encoded elsewhere).');
   const k = num(args, 'k')!;
   const batchSize = num(args, 'batch-size')!;
   const json = flag(args, 'json');
