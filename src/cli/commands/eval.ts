@@ -20,7 +20,7 @@ import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from '../hybrid_fla
 import type { FlagNames } from '../option_flags.js';
 import { hubProgressReporter, ProgressBar } from '../progress.js';
 import { readTextFile } from '../read_text_file.js';
-import { runEvalAsk, runEvalReader } from './eval_reader.js';
+import { runEvalAsk, runEvalReader } from '../eval_reader.js';
 
 export const FLAGS: FlagNames = { model: '--model', ks: '-k', match: '--match' };
 

@@ -1,22 +1,22 @@
 /**
- * `dpr eval reader` (read saved retrieval results) and `dpr eval ask` (search, then read): the
+ * `dpr eval reader` (read saved retrieval results) and `dpr eval ask` (search, then read), run by commands/eval.ts: the
  * exact match of the reader's best span, as DPR's train_extractive_reader.py reports it (the top
  * span over the first N passages, max answer length 10 tokens, compared with every gold answer).
  */
-import { InputError } from '../../errors.js';
-import { readQaFile } from '../../eval/node_files.js';
-import { readerExactMatch, type ReaderEvalResult, type ReaderPrediction } from '../../eval/reader_eval.js';
-import { parseRetrievedText, rankedFromRetrieved } from '../../eval/retrieved_file.js';
-import { DEFAULT_QUESTION_BATCH_SIZE } from '../../retrieval/defaults.js';
-import { loadEncoder } from '../../retrieval/encoders.js';
-import { searchQuestionsHybrid } from '../../retrieval/hybrid_search.js';
-import { DenseIndex } from '../../retrieval/index_format.js';
-import { checkEncoderFitsIndex, searchQuestions } from '../../retrieval/question_search.js';
-import { loadReader, readSpans, type LoadedReader, type ReadPassage } from '../../retrieval/read.js';
-import { type CommandSpec, type OptionSpec, flag, num, parseArgsOrHelp, str } from '../args.js';
-import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from '../hybrid_flags.js';
-import { hubProgressReporter, ProgressBar } from '../progress.js';
-import { readTextFile } from '../read_text_file.js';
+import { InputError } from '../errors.js';
+import { readQaFile } from '../eval/node_files.js';
+import { readerExactMatch, type ReaderEvalResult, type ReaderPrediction } from '../eval/reader_eval.js';
+import { parseRetrievedText, rankedFromRetrieved } from '../eval/retrieved_file.js';
+import { DEFAULT_QUESTION_BATCH_SIZE } from '../retrieval/defaults.js';
+import { loadEncoder } from '../retrieval/encoders.js';
+import { searchQuestionsHybrid } from '../retrieval/hybrid_search.js';
+import { DenseIndex } from '../retrieval/index_format.js';
+import { checkEncoderFitsIndex, searchQuestions } from '../retrieval/question_search.js';
+import { loadReader, readSpans, type LoadedReader, type ReadPassage } from '../retrieval/read.js';
+import { type CommandSpec, type OptionSpec, flag, num, parseArgsOrHelp, str } from './args.js';
+import { HYBRID_OPTIONS, hybridFromArgs, loadBm25ForHybrid } from './hybrid_flags.js';
+import { hubProgressReporter, ProgressBar } from './progress.js';
+import { readTextFile } from './read_text_file.js';
 
 /** DPR's reader evaluation settings (passages_per_question_predict, max_answer_length). */
 const DPR_READ_PASSAGES = 50;
