@@ -10,7 +10,7 @@ import { BatchQueue, QueueFullError, TimeoutError } from '../../src/serve/batch_
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A queue that doubles numbers, records each batch, and takes `runMs` per run. */
-function doubler(options: { maxBatch?: number; maxQueue?: number; maxWaitMs?: number; runMs?: number; failOn?: number } = {}) {
+function doubler(options: { maxBatch?: number; maxQueue?: number; maxWaitMs?: number; runMs?: number; failOn?: number; gate?: Promise<void> } = {}) {
   const batches: number[][] = [];
   const queue = new BatchQueue<number, number>({
     name: 'test',
@@ -19,6 +19,7 @@ function doubler(options: { maxBatch?: number; maxQueue?: number; maxWaitMs?: nu
     maxWaitMs: options.maxWaitMs ?? 0,
     run: async (items) => {
       batches.push([...items]);
+      if (options.gate) await options.gate;
       if (options.runMs) await sleep(options.runMs);
       if (options.failOn !== undefined && items.includes(options.failOn)) throw new Error(`cannot double ${options.failOn}`);
       return items.map((x) => 2 * x);
@@ -45,11 +46,13 @@ describe('BatchQueue', () => {
   });
 
   test('batches hold at most maxBatch; items arriving during a run form the next batch', async () => {
-    const { queue, batches } = doubler({ maxBatch: 3, runMs: 20 });
+    let open!: () => void;
+    const { queue, batches } = doubler({ maxBatch: 3, gate: new Promise<void>((resolve) => (open = resolve)) });
     const first = queue.submit(0);
-    await sleep(5); // 0 is running alone now
+    await new Promise((resolve) => setImmediate(resolve)); // 0 is running alone now, held by the gate
     const rest = [1, 2, 3, 4, 5, 6, 7].map((x) => queue.submit(x));
     assert.equal(queue.depth, 7);
+    open();
     const out = await Promise.all([first, ...rest]);
     assert.deepEqual(out, [0, 2, 4, 6, 8, 10, 12, 14]);
     assert.deepEqual(batches, [[0], [1, 2, 3], [4, 5, 6], [7]]);
@@ -66,23 +69,27 @@ describe('BatchQueue', () => {
   });
 
   test('a full queue refuses at once with QueueFullError', async () => {
-    const { queue } = doubler({ maxBatch: 1, maxQueue: 2, runMs: 20 });
+    let open!: () => void;
+    const { queue } = doubler({ maxBatch: 1, maxQueue: 2, gate: new Promise<void>((resolve) => (open = resolve)) });
     const running = queue.submit(1);
-    await sleep(5);
+    await new Promise((resolve) => setImmediate(resolve));
     const waiting = [queue.submit(2), queue.submit(3)];
     await assert.rejects(queue.submit(4), (e: unknown) => e instanceof QueueFullError && /the test queue is full \(2 waiting\)/.test(e.message));
+    open();
     assert.deepEqual(await Promise.all([running, ...waiting]), [2, 4, 6]);
   });
 
   test('an item aborted while queued is dropped and rejects with the abort reason', async () => {
-    const { queue, batches } = doubler({ maxBatch: 1, runMs: 20 });
+    let open!: () => void;
+    const { queue, batches } = doubler({ maxBatch: 1, gate: new Promise<void>((resolve) => (open = resolve)) });
     const running = queue.submit(1);
-    await sleep(5);
+    await new Promise((resolve) => setImmediate(resolve));
     const controller = new AbortController();
     const dropped = queue.submit(2, controller.signal);
     const kept = queue.submit(3);
     controller.abort(new TimeoutError(5));
     await assert.rejects(dropped, (e: unknown) => e instanceof TimeoutError && e.message.startsWith('the request did not finish within 5 ms'));
+    open();
     assert.deepEqual(await Promise.all([running, kept]), [2, 6]);
     assert.deepEqual(batches, [[1], [3]]);
   });
