@@ -27,7 +27,7 @@ async function typedOnly(allowed: ReadonlyArray<new (...args: never[]) => Error>
   try {
     await fn();
   } catch (e) {
-    if (!allowed.some((C) => e instanceof C)) throw new Error(`expected success or ${allowed.map((c) => c.name).join('/')}, got ${(e as Error)?.stack ?? String(e)}`);
+    if (!allowed.some((C) => e instanceof C)) throw new Error(`expected success or ${allowed.map((c) => c.name).join('/')}, got ${(e as Error)?.stack ?? String(e)}`, { cause: e });
   }
 }
 
