@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setBackend } from '../src/backend.js';
 import { TFDPRContextEncoder } from '../src/models/context_encoder.js';
 import { EncoderPool } from '../src/pool/encoder_pool.js';
-import { InProcessEmbedder, type EncodedRow } from '../src/retrieval/embedder.js';
+import { InProcessEmbedder, padRows, type EncodedRow } from '../src/retrieval/embedder.js';
 import { referencePath } from '../test/helpers/reference.js';
 import type { BenchRow } from './bench_model.js';
 
@@ -42,7 +42,7 @@ export async function benchSoak(minutes: number, workers: number): Promise<Bench
     const seq = 8 + ((calls * 37) % 120);
     const r = rows(batch, seq, calls);
     await inProcess.embed(r);
-    await pool.encode({ input_ids: r.map((x) => x.input_ids), attention_mask: r.map((x) => x.attention_mask) });
+    await pool.encode(padRows(r, 0));
     calls++;
     texts += 2 * batch;
   };
