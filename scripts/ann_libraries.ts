@@ -103,8 +103,13 @@ function usearchRows(set: Dataset, cfg: UsearchConfig, candidates: number[]): La
   const { count, data, queries, nq } = set;
   const dims = cfg.feed === 'l2-augmented' ? DIM + 1 : DIM;
   const index = new Index({
-    dimensions: dims, metric: cfg.metric, quantization: cfg.quantization,
-    connectivity: cfg.connectivity, expansion_add: cfg.efAdd, expansion_search: cfg.efSearch, multi: false,
+    dimensions: dims,
+    metric: cfg.metric,
+    quantization: cfg.quantization,
+    connectivity: cfg.connectivity,
+    expansion_add: cfg.efAdd,
+    expansion_search: cfg.efSearch,
+    multi: false,
   });
   let stored: Float32Array | Int8Array = data;
   let searchQueries: Float32Array | Int8Array = queries;
@@ -134,8 +139,16 @@ function usearchRows(set: Dataset, cfg: UsearchConfig, candidates: number[]): La
     }
     const ms = (performance.now() - t1) / nq;
     rows.push({
-      library: 'usearch', config: cfg.name, M: cfg.connectivity, ef_add: cfg.efAdd, ef: cfg.efSearch, candidates: c,
-      build_s: +buildS.toFixed(1), ms_per_query: +ms.toFixed(2), recall10: recallAt(approx, set.exact, 10), recall100: recallAt(approx, set.exact, 100),
+      library: 'usearch',
+      config: cfg.name,
+      M: cfg.connectivity,
+      ef_add: cfg.efAdd,
+      ef: cfg.efSearch,
+      candidates: c,
+      build_s: +buildS.toFixed(1),
+      ms_per_query: +ms.toFixed(2),
+      recall10: recallAt(approx, set.exact, 10),
+      recall100: recallAt(approx, set.exact, 100),
     });
   }
   return rows;
@@ -172,8 +185,16 @@ function hnswlibRows(set: Dataset, ef: number, candidates: number[]): LabRow[] {
     }
     const ms = (performance.now() - t1) / nq;
     rows.push({
-      library: 'hnswlib-node', config: 'ip f32', M: 16, ef_add: 128, ef: Math.max(ef, c), candidates: c,
-      build_s: +buildS.toFixed(1), ms_per_query: +ms.toFixed(2), recall10: recallAt(approx, set.exact, 10), recall100: recallAt(approx, set.exact, 100),
+      library: 'hnswlib-node',
+      config: 'ip f32',
+      M: 16,
+      ef_add: 128,
+      ef: Math.max(ef, c),
+      candidates: c,
+      build_s: +buildS.toFixed(1),
+      ms_per_query: +ms.toFixed(2),
+      recall10: recallAt(approx, set.exact, 10),
+      recall100: recallAt(approx, set.exact, 100),
     });
   }
   return rows;

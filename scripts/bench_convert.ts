@@ -20,9 +20,20 @@ import { randomF32Bytes, simpleTensors, writeLegacyCheckpoint, writeZipCheckpoin
 const SELF = fileURLToPath(import.meta.url);
 
 const BERT_BASE = {
-  architectures: ['DPRQuestionEncoder'], model_type: 'dpr', vocab_size: 30522, hidden_size: 768, num_hidden_layers: 12,
-  num_attention_heads: 12, intermediate_size: 3072, hidden_act: 'gelu', max_position_embeddings: 512, type_vocab_size: 2,
-  layer_norm_eps: 1e-12, pad_token_id: 0, position_embedding_type: 'absolute' as const, projection_dim: 0,
+  architectures: ['DPRQuestionEncoder'],
+  model_type: 'dpr',
+  vocab_size: 30522,
+  hidden_size: 768,
+  num_hidden_layers: 12,
+  num_attention_heads: 12,
+  intermediate_size: 3072,
+  hidden_act: 'gelu',
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  layer_norm_eps: 1e-12,
+  pad_token_id: 0,
+  position_embedding_type: 'absolute' as const,
+  projection_dim: 0,
 };
 
 /** Writes config.json and pytorch_model.bin (with the position_ids buffer HF saves) into `dir`. */
@@ -34,7 +45,12 @@ function generate(dir: string, format: 'zip' | 'legacy'): number {
   const numel = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
   const specs = simpleTensors(weights.map((w) => ({ name: w.name, dtype: 'F32' as const, shape: w.shape, data: new Uint8Array(0) })));
   // Storages are produced one at a time while the file is written, so the generator stays small too.
-  specs.storages = weights.map((w, i) => ({ key: String(i), dtype: 'F32', byteLength: numel(w.shape) * 4, data: () => randomF32Bytes(numel(w.shape), i + 1) }));
+  specs.storages = weights.map((w, i) => ({
+    key: String(i),
+    dtype: 'F32',
+    byteLength: numel(w.shape) * 4,
+    data: () => randomF32Bytes(numel(w.shape), i + 1),
+  }));
   const positionIds = new BigInt64Array(512).map((_, i) => BigInt(i));
   specs.tensors.push({ name: 'question_encoder.bert_model.embeddings.position_ids', storage: 'pos', offset: 0, shape: [1, 512] });
   specs.storages.push({ key: 'pos', dtype: 'I64', byteLength: 512 * 8, data: new Uint8Array(positionIds.buffer) });

@@ -54,7 +54,13 @@ async function randomQuestionEncoder(): Promise<LoadedEncoder> {
   const tokenizer = await DPRQuestionEncoderTokenizer.fromPretrained(join(vocabDir, 'models', 'question_encoder'));
   const embedder = new InProcessEmbedder(model);
   return {
-    model: 'random-bert-base', architecture: 'DPRQuestionEncoder', config, configSha256: '', tokenizer, maxLength: 512, embedder,
+    model: 'random-bert-base',
+    architecture: 'DPRQuestionEncoder',
+    config,
+    configSha256: '',
+    tokenizer,
+    maxLength: 512,
+    embedder,
     tokenize: (text) => encodeForEncoder(tokenizer, 512, text),
     dispose: async () => model.dispose(),
   };
@@ -62,7 +68,10 @@ async function randomQuestionEncoder(): Promise<LoadedEncoder> {
 
 export async function benchEval(): Promise<Array<Record<string, unknown>>> {
   const backend = await ensureBackend();
-  const corpus = readFileSync(join(ROOT, 'data', 'sample_corpus.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PassageInput);
+  const corpus = readFileSync(join(ROOT, 'data', 'sample_corpus.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PassageInput);
   const sample = parseQaText(readFileSync(join(ROOT, 'data', 'sample_qa.csv'), 'utf8'), { source: 'data/sample_qa.csv' });
   const qa = Array.from({ length: QUESTIONS }, (_, i) => sample[i % sample.length]!);
   const out = mkdtempSync(join(tmpdir(), 'dpr-bench-eval-'));
@@ -70,7 +79,9 @@ export async function benchEval(): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = [];
   try {
     await buildIndex({
-      outDir: out, passages: stream(corpus), embedder: new RandomEmbedder(768),
+      outDir: out,
+      passages: stream(corpus),
+      embedder: new RandomEmbedder(768),
       tokenize: () => ({ input_ids: [101, 102], token_type_ids: [0, 0], attention_mask: [1, 1] }),
       encoder: { model: 'random', architecture: 'DPRContextEncoder', config_sha256: '', max_length: 512 },
     });
@@ -82,7 +93,10 @@ export async function benchEval(): Promise<Array<Record<string, unknown>>> {
       for (const mode of ['dense', 'hybrid'] as const) {
         const retrieve: Retriever = async (questions, k) => {
           const batch = questions.map((text, i) => ({ id: i, text }));
-          const lists = mode === 'hybrid' ? await searchQuestionsHybrid(encoder, index, bm25, batch, k, 32) : await searchQuestions(encoder, index, batch, k, 32);
+          const lists =
+            mode === 'hybrid'
+              ? await searchQuestionsHybrid(encoder, index, bm25, batch, k, 32)
+              : await searchQuestions(encoder, index, batch, k, 32);
           return lists.map((hits) => hits.map((h) => ({ id: String(h.id), title: h.title, text: h.text })));
         };
         await evaluateRetrieval(qa.slice(0, 8), retrieve, { ks: KS, batchSize: 8 }); // warm-up
@@ -90,8 +104,15 @@ export async function benchEval(): Promise<Array<Record<string, unknown>>> {
         await evaluateRetrieval(qa, retrieve, { ks: KS, batchSize: 32 });
         const seconds = (performance.now() - started) / 1000;
         rows.push({
-          workload: 'eval_retrieval', mode, questions: QUESTIONS, passages: index.count, k: 100,
-          seconds: +seconds.toFixed(2), questions_per_s: +(QUESTIONS / seconds).toFixed(1), backend, encoder: 'bert-base (random), in-process',
+          workload: 'eval_retrieval',
+          mode,
+          questions: QUESTIONS,
+          passages: index.count,
+          k: 100,
+          seconds: +seconds.toFixed(2),
+          questions_per_s: +(QUESTIONS / seconds).toFixed(1),
+          backend,
+          encoder: 'bert-base (random), in-process',
         });
       }
     } finally {

@@ -88,10 +88,10 @@ type Variant = { name: string; threads: number | null };
 const variants: Variant[] = args['e2e-only']
   ? [{ name: `native ${args.threads} thread(s)`, threads: Number(args.threads) }]
   : [
-    { name: 'tfjs wasm', threads: null },
-    { name: 'native 1 thread', threads: 1 },
-    { name: 'native 2 threads', threads: 2 },
-  ];
+      { name: 'tfjs wasm', threads: null },
+      { name: 'native 1 thread', threads: 1 },
+      { name: 'native 2 threads', threads: 2 },
+    ];
 
 async function use(v: Variant): Promise<void> {
   unregisterNativeKernels();
@@ -142,7 +142,9 @@ async function e2e(): Promise<void> {
     const out = model.call({ input_ids });
     pooled[v.name] = out.pooler_output.dataSync() as Float32Array;
     tf.dispose(out);
-    console.log(`${v.name.padEnd(18)} best ${(t.best / 1000).toFixed(2)} s  median ${(t.median / 1000).toFixed(2)} s  ${(B / (t.best / 1000)).toFixed(2)} passages/s  (${runs} run${runs > 1 ? 's' : ''})`);
+    console.log(
+      `${v.name.padEnd(18)} best ${(t.best / 1000).toFixed(2)} s  median ${(t.median / 1000).toFixed(2)} s  ${(B / (t.best / 1000)).toFixed(2)} passages/s  (${runs} run${runs > 1 ? 's' : ''})`,
+    );
   }
   const reference = pooled['tfjs wasm'];
   if (reference === undefined) return model.dispose();

@@ -41,12 +41,19 @@ async function build(dir: string, count: number, kind: IndexKind, hnsw: Partial<
     const vectors = gen.passages(rows);
     generating += performance.now() - g;
     const batch: PassageWithVector[] = Array.from({ length: rows }, (_, r) => ({
-      id: String(start + r), title: '', text: `passage ${start + r}`, vector: vectors.subarray(r * DIM, (r + 1) * DIM),
+      id: String(start + r),
+      title: '',
+      text: `passage ${start + r}`,
+      vector: vectors.subarray(r * DIM, (r + 1) * DIM),
     }));
     writer.append(batch);
   }
   const written = writer.finish();
-  await finishIndex(dir, join(dir, '.stage'), written, { kind, hnsw, encoder: { model: 'bench', architecture: 'DPRContextEncoder', config_sha256: '', max_length: 0 } });
+  await finishIndex(dir, join(dir, '.stage'), written, {
+    kind,
+    hnsw,
+    encoder: { model: 'bench', architecture: 'DPRContextEncoder', config_sha256: '', max_length: 0 },
+  });
   return (performance.now() - started - generating) / 1000;
 }
 
@@ -59,10 +66,14 @@ interface Served {
 
 function serve(dir: string, queriesPath: string, candidates: number | undefined): Served {
   const script = join(import.meta.dirname, 'bench_index_serve.ts');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, dir, queriesPath, '100', candidates === undefined ? '' : String(candidates), String(BATCH1_QUERIES)], {
-    maxBuffer: 1 << 28,
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', script, dir, queriesPath, '100', candidates === undefined ? '' : String(candidates), String(BATCH1_QUERIES)],
+    {
+      maxBuffer: 1 << 28,
+      encoding: 'utf8',
+    },
+  );
   return JSON.parse(out.trim().split('\n').pop()!) as Served;
 }
 
@@ -94,9 +105,17 @@ export async function benchIndexScale(count = Number(process.env['BENCH_INDEX_CO
       const served = serve(dir, queriesPath, k.candidates);
       exact ??= served.rows;
       rows.push({
-        workload: 'index_scale', kind: k.name, vectors: count, candidates: k.candidates ?? '', build_s: +buildS.toFixed(1),
-        disk_mb: Math.round(dirBytes(dir) / 2 ** 20), rss_mb: served.rss_mb, recall10: recall(served.rows, exact, 10), recall100: recall(served.rows, exact, 100),
-        ms_batch1: served.ms_batch1, ms_batch64: served.ms_batch64,
+        workload: 'index_scale',
+        kind: k.name,
+        vectors: count,
+        candidates: k.candidates ?? '',
+        build_s: +buildS.toFixed(1),
+        disk_mb: Math.round(dirBytes(dir) / 2 ** 20),
+        rss_mb: served.rss_mb,
+        recall10: recall(served.rows, exact, 10),
+        recall100: recall(served.rows, exact, 100),
+        ms_batch1: served.ms_batch1,
+        ms_batch64: served.ms_batch64,
       });
       console.error(JSON.stringify(rows[rows.length - 1]));
       rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,12 @@ import { makeConfig } from '../src/config.js';
 import { TFDPRContextEncoder } from '../src/models/context_encoder.js';
 import { TFDPRQuestionEncoder } from '../src/models/question_encoder.js';
 import { randomWeightArrays } from '../src/models/random_weights.js';
-import { NATIVE_KERNELS_ENV_VAR, nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../src/kernels/native_kernels.js';
+import {
+  NATIVE_KERNELS_ENV_VAR,
+  nativeKernelStatus,
+  registerNativeKernels,
+  unregisterNativeKernels,
+} from '../src/kernels/native_kernels.js';
 import { EncoderPool } from '../src/pool/encoder_pool.js';
 
 export const BERT_BASE = makeConfig({});
@@ -81,7 +86,12 @@ export async function benchPassages(options: ModelBenchOptions): Promise<BenchRo
       await out.pooler_output.data();
       tf.dispose(out as unknown as tf.TensorContainer);
     };
-    ms = await bestTime(() => run(small), () => run(ids), 2, options.budgetMs ?? 60_000);
+    ms = await bestTime(
+      () => run(small),
+      () => run(ids),
+      2,
+      options.budgetMs ?? 60_000,
+    );
     model.dispose();
   } else {
     // Workers read the switch from their environment when they start.
@@ -92,13 +102,23 @@ export async function benchPassages(options: ModelBenchOptions): Promise<BenchRo
       else process.env[NATIVE_KERNELS_ENV_VAR] = saved;
     });
     try {
-      ms = await bestTime(async () => void (await pool.encode({ input_ids: small })), async () => void (await pool.encode({ input_ids: ids })), 2, options.budgetMs ?? 60_000);
+      ms = await bestTime(
+        async () => void (await pool.encode({ input_ids: small })),
+        async () => void (await pool.encode({ input_ids: ids })),
+        2,
+        options.budgetMs ?? 60_000,
+      );
     } finally {
       await pool.close();
     }
   }
   return {
-    workload: 'passages', batch, seq, backend, matmul, workers,
+    workload: 'passages',
+    batch,
+    seq,
+    backend,
+    matmul,
+    workers,
     gemm_threads: matmul === 'tfjs' ? '-' : gemmThreads,
     passages_per_s: Number(((batch * 1000) / ms).toFixed(3)),
   };
@@ -108,7 +128,13 @@ export async function benchPassages(options: ModelBenchOptions): Promise<BenchRo
  * Latency of one question of `seq` tokens, in process: the median (and p90, best) of `runs` ≥ 30
  * timed calls after `warmup` untimed ones; undefined when the native GEMM is asked for but absent.
  */
-export async function benchQuestion(backend: BackendName, matmulChoice: MatMulChoice, seq: number, runs = 30, warmup = 5): Promise<BenchRow | undefined> {
+export async function benchQuestion(
+  backend: BackendName,
+  matmulChoice: MatMulChoice,
+  seq: number,
+  runs = 30,
+  warmup = 5,
+): Promise<BenchRow | undefined> {
   await setBackend(backend);
   const matmul = await chooseMatMul(matmulChoice);
   if (matmul === undefined) return undefined;
@@ -129,5 +155,15 @@ export async function benchQuestion(backend: BackendName, matmulChoice: MatMulCh
   model.dispose();
   times.sort((a, b) => a - b);
   const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1));
-  return { workload: 'question', seq, backend, matmul, workers: 1, runs, median_ms: at(0.5), p90_ms: at(0.9), best_ms: Number(times[0]!.toFixed(1)) };
+  return {
+    workload: 'question',
+    seq,
+    backend,
+    matmul,
+    workers: 1,
+    runs,
+    median_ms: at(0.5),
+    p90_ms: at(0.9),
+    best_ms: Number(times[0]!.toFixed(1)),
+  };
 }

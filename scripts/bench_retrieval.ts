@@ -32,11 +32,18 @@ async function* stream<T>(items: T[]): AsyncGenerator<T> {
 
 async function benchIndexBuild(limit: number | undefined): Promise<Record<string, unknown>> {
   await ensureBackend();
-  const corpus = readFileSync(join(ROOT, 'data', 'sample_corpus.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PassageInput);
+  const corpus = readFileSync(join(ROOT, 'data', 'sample_corpus.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PassageInput);
   const passages = limit !== undefined ? corpus.slice(0, limit) : corpus;
   const config = makeConfig({ architectures: ['DPRContextEncoder'] }); // BERT-base: 12 layers, hidden 768, 12 heads
   const workers = availableParallelism();
-  const pool = await EncoderPool.create({ kind: 'context', source: { config, weights: randomWeightArrays(TFDPRContextEncoder.weightSpecs(config)) }, workers });
+  const pool = await EncoderPool.create({
+    kind: 'context',
+    source: { config, weights: randomWeightArrays(TFDPRContextEncoder.weightSpecs(config)) },
+    workers,
+  });
   const vocabDir = process.env['DPR_REFERENCE_DIR'] ?? join(ROOT, '..', 'shared', 'reference');
   const tokenizer = await DPRContextEncoderTokenizer.fromPretrained(join(vocabDir, 'models', 'context_encoder_proj'));
   const embedder = new PoolEmbedder(pool);
@@ -103,7 +110,16 @@ async function benchSearch(vectors: number, dim: number, batches: number[]): Pro
         const started = performance.now();
         for (let r = 0; r < repeats; r++) await searchVectors(index, queries, { k: 10 });
         const ms = (performance.now() - started) / repeats;
-        rows.push({ workload: 'search', vectors, dim, batch, k: 10, ms_per_batch: +ms.toFixed(1), ms_per_query: +(ms / batch).toFixed(2), backend });
+        rows.push({
+          workload: 'search',
+          vectors,
+          dim,
+          batch,
+          k: 10,
+          ms_per_batch: +ms.toFixed(1),
+          ms_per_query: +(ms / batch).toFixed(2),
+          backend,
+        });
       }
     } finally {
       await index.close();

@@ -24,7 +24,12 @@ import { BERT_BASE, type BenchRow } from './bench_model.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REFERENCE = process.env['DPR_REFERENCE_DIR'] ?? join(ROOT, '..', 'shared', 'reference');
-const QUESTIONS = ['who discovered penicillin?', 'what is the capital of france?', 'how tall is mount everest?', 'which planet has the great red spot?'];
+const QUESTIONS = [
+  'who discovered penicillin?',
+  'what is the capital of france?',
+  'how tall is mount everest?',
+  'which planet has the great red spot?',
+];
 
 /** A BERT-base DPRQuestionEncoder directory with random weights and the reference vocabulary. */
 function writeQuestionEncoder(dir: string): void {
@@ -32,12 +37,18 @@ function writeQuestionEncoder(dir: string): void {
   const config = { ...BERT_BASE, architectures: ['DPRQuestionEncoder'], model_type: 'dpr' };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   const vocabFrom = join(REFERENCE, 'models', 'question_encoder');
-  for (const file of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) copyFileSync(join(vocabFrom, file), join(dir, file));
+  for (const file of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'])
+    copyFileSync(join(vocabFrom, file), join(dir, file));
   const specs = TFDPRQuestionEncoder.weightSpecs(BERT_BASE);
   const weights = randomWeightArrays(specs);
   writeSafetensors(
     join(dir, 'model.safetensors'),
-    specs.map((s) => ({ name: s.name, dtype: 'F32' as const, shape: [...s.shape], data: () => new Uint8Array(weights.get(s.name)!.buffer) })),
+    specs.map((s) => ({
+      name: s.name,
+      dtype: 'F32' as const,
+      shape: [...s.shape],
+      data: () => new Uint8Array(weights.get(s.name)!.buffer),
+    })),
   );
 }
 
@@ -49,7 +60,10 @@ async function writeIndex(dir: string): Promise<void> {
     embed: async (rows: EncodedRow[]) => rows.map(() => Float32Array.from({ length: 768 }, () => random() * 2 - 1)),
     dispose: async () => {},
   };
-  const corpus = readFileSync(join(ROOT, 'data', 'sample_corpus.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PassageInput);
+  const corpus = readFileSync(join(ROOT, 'data', 'sample_corpus.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PassageInput);
   await buildIndex({
     outDir: dir,
     passages: (async function* () {
@@ -62,9 +76,13 @@ async function writeIndex(dir: string): Promise<void> {
 }
 
 function startServer(index: string, model: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--index', index, '--question-model', model], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--index', index, '--question-model', model],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -78,10 +96,14 @@ function startServer(index: string, model: string): Promise<{ child: ChildProces
 
 function post(agent: Agent, url: URL, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -130,17 +152,27 @@ export async function benchServe(options: { minutes: number; seconds: number }):
     for (const concurrency of [1, 8, 32]) {
       const { latencies, seconds, errors } = await load(server.url, concurrency, options.seconds);
       rows.push({
-        workload: 'serve_search', concurrency, requests: latencies.length, errors,
+        workload: 'serve_search',
+        concurrency,
+        requests: latencies.length,
+        errors,
         requests_per_s: +(latencies.length / seconds).toFixed(2),
-        p50_ms: +quantile(latencies, 0.5).toFixed(1), p99_ms: +quantile(latencies, 0.99).toFixed(1),
+        p50_ms: +quantile(latencies, 0.5).toFixed(1),
+        p99_ms: +quantile(latencies, 0.99).toFixed(1),
       });
     }
     const before = rssMiB(child.pid!);
     const soak = await load(server.url, 8, options.minutes * 60);
     const after = rssMiB(child.pid!);
     rows.push({
-      workload: 'serve_soak', concurrency: 8, minutes: options.minutes, requests: soak.latencies.length, errors: soak.errors,
-      rss_before_mib: +before.toFixed(1), rss_after_mib: +after.toFixed(1), rss_growth_pct: +((100 * (after - before)) / before).toFixed(1),
+      workload: 'serve_soak',
+      concurrency: 8,
+      minutes: options.minutes,
+      requests: soak.latencies.length,
+      errors: soak.errors,
+      rss_before_mib: +before.toFixed(1),
+      rss_after_mib: +after.toFixed(1),
+      rss_growth_pct: +((100 * (after - before)) / before).toFixed(1),
     });
   } finally {
     if (child !== undefined && child.exitCode === null) {

@@ -20,7 +20,6 @@ function vocabPath(): string {
   return path;
 }
 
-
 const WORDS = (
   'the of and in to a was is for on as by with from that at his it an were which be this are has had first ' +
   'also its new after who their been other one two they all more when there some most into over city state ' +
@@ -62,7 +61,12 @@ export function makePassages(count: number, seed = 1234): string[] {
         parts.push(' ');
       }
     }
-    out.push(parts.join('').replace(/\s+([,.;:)])/g, '$1').trim() + '.');
+    out.push(
+      parts
+        .join('')
+        .replace(/\s+([,.;:)])/g, '$1')
+        .trim() + '.',
+    );
   }
   return out;
 }

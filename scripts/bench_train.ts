@@ -29,7 +29,10 @@ function vocab(): Map<string, number> {
   return parseVocabTxt(readFileSync(path, 'utf8'));
 }
 
-const WORDS = 'the river city state university government population history century known church school film music company tower physics prize'.split(' ');
+const WORDS =
+  'the river city state university government population history century known church school film music company tower physics prize'.split(
+    ' ',
+  );
 
 /** A text of well over 128 word pieces (truncated to 128 by the tokenizer), varied by `seed`. */
 function longText(seed: number): string {
@@ -43,16 +46,25 @@ export async function benchTrain(backend: BackendName, matmulChoice: MatMulChoic
   const matmul = matmulChoice === 'native' ? `native-${nativeKernelStatus().isa}` : 'tfjs';
   const v = vocab();
   const q = new DPRTrainableEncoder(
-    TFDPRQuestionEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRQuestionEncoder.weightSpecs(BERT_BASE), 1, 0.02), { trainable: true }),
-    new DPRQuestionEncoderTokenizer(v));
+    TFDPRQuestionEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRQuestionEncoder.weightSpecs(BERT_BASE), 1, 0.02), {
+      trainable: true,
+    }),
+    new DPRQuestionEncoderTokenizer(v),
+  );
   const c = new DPRTrainableEncoder(
-    TFDPRContextEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRContextEncoder.weightSpecs(BERT_BASE), 2, 0.02), { trainable: true }),
-    new DPRContextEncoderTokenizer(v));
+    TFDPRContextEncoder.fromWeights(BERT_BASE, randomWeightArrays(TFDPRContextEncoder.weightSpecs(BERT_BASE), 2, 0.02), {
+      trainable: true,
+    }),
+    new DPRContextEncoderTokenizer(v),
+  );
   const optimizer = new AdamW(jointParameters(q, c), { weightDecay: 0 });
   const accumulator = new GradientAccumulator(2.0);
   const samples = Array.from({ length: 16 }, (_, i) => ({
-    question: longText(i), answers: [], negative_ctxs: [],
-    positive_ctxs: [{ title: 'title', text: longText(100 + i) }], hard_negative_ctxs: [{ title: 'title', text: longText(200 + i) }],
+    question: longText(i),
+    answers: [],
+    negative_ctxs: [],
+    positive_ctxs: [{ title: 'title', text: longText(100 + i) }],
+    hard_negative_ctxs: [{ title: 'title', text: longText(200 + i) }],
   }));
   const texts = createBiEncoderTexts(samples, { hardNegatives: 1, otherNegatives: 0 }, null);
   const step = () => {
@@ -71,11 +83,27 @@ export async function benchTrain(backend: BackendName, matmulChoice: MatMulChoic
       best = Math.min(best, performance.now() - t0);
     }
     return {
-      workload: 'train', model: 'BERT-base pair', batch: 16, hard_negatives: 1, seq: 128, backend, matmul,
-      step_s: Number((best / 1000).toFixed(2)), passages_per_s: Number(((passages * 1000) / best).toFixed(2)),
+      workload: 'train',
+      model: 'BERT-base pair',
+      batch: 16,
+      hard_negatives: 1,
+      seq: 128,
+      backend,
+      matmul,
+      step_s: Number((best / 1000).toFixed(2)),
+      passages_per_s: Number(((passages * 1000) / best).toFixed(2)),
     };
   } catch (e) {
-    return { workload: 'train', model: 'BERT-base pair', batch: 16, hard_negatives: 1, seq: 128, backend, matmul, error: (e as Error).message.slice(0, 80) };
+    return {
+      workload: 'train',
+      model: 'BERT-base pair',
+      batch: 16,
+      hard_negatives: 1,
+      seq: 128,
+      backend,
+      matmul,
+      error: (e as Error).message.slice(0, 80),
+    };
   } finally {
     optimizer.dispose();
     accumulator.reset();

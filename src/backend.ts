@@ -33,9 +33,7 @@ async function tryLoadTfjsNode(): Promise<boolean> {
 
 function parseBackendName(name: string, source: string): BackendName {
   if ((KNOWN_BACKENDS as readonly string[]).includes(name)) return name as BackendName;
-  throw new ConfigError(
-    `${source} is "${name}"; expected one of ${KNOWN_BACKENDS.join(', ')}.`,
-  );
+  throw new ConfigError(`${source} is "${name}"; expected one of ${KNOWN_BACKENDS.join(', ')}.`);
 }
 
 let chosen: Promise<BackendName> | undefined;

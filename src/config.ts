@@ -62,14 +62,24 @@ export const DPR_CONFIG_DEFAULTS: Readonly<DPRConfigFields> = {
 const FIELD_KEYS: ReadonlySet<string> = new Set([...Object.keys(DPR_CONFIG_DEFAULTS), 'architectures', 'model_type']);
 
 /** The keys HF holds as Python floats, so that `1.0` is not written back as `1`. */
-const FLOAT_KEYS: ReadonlySet<string> = new Set(['hidden_dropout_prob', 'attention_probs_dropout_prob', 'initializer_range', 'layer_norm_eps']);
+const FLOAT_KEYS: ReadonlySet<string> = new Set([
+  'hidden_dropout_prob',
+  'attention_probs_dropout_prob',
+  'initializer_range',
+  'layer_norm_eps',
+]);
 
 /** HF's `model_type` for DPR. */
 const DPR_MODEL_TYPE = 'dpr';
 
 const POSITIVE_INTEGER_FIELDS = [
-  'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size',
-  'max_position_embeddings', 'type_vocab_size',
+  'vocab_size',
+  'hidden_size',
+  'num_hidden_layers',
+  'num_attention_heads',
+  'intermediate_size',
+  'max_position_embeddings',
+  'type_vocab_size',
 ] as const;
 
 /** Throws ConfigError on the first field a model could not be built from. */

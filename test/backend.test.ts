@@ -22,7 +22,10 @@ test(`${BACKEND_ENV_VAR} chooses the backend when no name is given`, async () =>
     process.env[BACKEND_ENV_VAR] = 'cpu';
     assert.equal(await setBackend(), 'cpu');
     process.env[BACKEND_ENV_VAR] = 'gpu-please';
-    await assert.rejects(setBackend(), (e: unknown) => e instanceof ConfigError && /TFJS_DPR_BACKEND is "gpu-please"; expected one of tensorflow, wasm, cpu/.test(e.message));
+    await assert.rejects(
+      setBackend(),
+      (e: unknown) => e instanceof ConfigError && /TFJS_DPR_BACKEND is "gpu-please"; expected one of tensorflow, wasm, cpu/.test(e.message),
+    );
   } finally {
     if (saved === undefined) delete process.env[BACKEND_ENV_VAR];
     else process.env[BACKEND_ENV_VAR] = saved;
@@ -30,6 +33,9 @@ test(`${BACKEND_ENV_VAR} chooses the backend when no name is given`, async () =>
 });
 
 test('the tensorflow backend without @tensorflow/tfjs-node is a clear ConfigError', async () => {
-  await assert.rejects(setBackend('tensorflow'), (e: unknown) => e instanceof ConfigError && /needs the optional package @tensorflow\/tfjs-node/.test(e.message));
+  await assert.rejects(
+    setBackend('tensorflow'),
+    (e: unknown) => e instanceof ConfigError && /needs the optional package @tensorflow\/tfjs-node/.test(e.message),
+  );
   await assert.rejects(setBackend('webgl'), (e: unknown) => e instanceof ConfigError && /backend is "webgl"/.test(e.message));
 });

@@ -112,7 +112,9 @@ test('README: LangChain.js — MemoryVectorStore with DPREmbeddings and the inne
   const [best, score] = hits[0]!;
   // The reference models are random, so which passage wins is theirs to say; the score is DPR's inner product.
   const q = await embeddings.embedQuery('who wrote hamlet?');
-  const [d] = await embeddings.embedDocuments([best.metadata['id'] === 'hamlet' ? 'Hamlet\nHamlet is a tragedy by William Shakespeare.' : 'Paris\nParis is the capital of France.']);
+  const [d] = await embeddings.embedDocuments([
+    best.metadata['id'] === 'hamlet' ? 'Hamlet\nHamlet is a tragedy by William Shakespeare.' : 'Paris\nParis is the capital of France.',
+  ]);
   assert.ok(Math.abs(score - innerProduct(q, d!)) < 1e-9);
   await embeddings.dispose();
 });

@@ -18,8 +18,9 @@ const candidates = [
   process.env.npm_config_node_gyp,
   path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
 ].filter((p) => p && existsSync(p));
-const result = candidates.length > 0
-  ? spawnSync(process.execPath, [candidates[0], ...args], { stdio: 'inherit' })
-  : spawnSync('node-gyp', args, { stdio: 'inherit', shell: process.platform === 'win32' });
+const result =
+  candidates.length > 0
+    ? spawnSync(process.execPath, [candidates[0], ...args], { stdio: 'inherit' })
+    : spawnSync('node-gyp', args, { stdio: 'inherit', shell: process.platform === 'win32' });
 if (result.error) console.error(`dpr-native-kernels: could not run node-gyp: ${result.error.message}`);
 process.exit(result.status ?? 1);

@@ -9,10 +9,20 @@ export interface GemmInfo {
  * not batched is broadcast.
  */
 export function gemm(
-  a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null,
-  batch: number, m: number, n: number, k: number,
-  transposeA: boolean, transposeB: boolean, aBatched: boolean, bBatched: boolean,
-  relu: boolean, threads: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  bias: Float32Array | null,
+  batch: number,
+  m: number,
+  n: number,
+  k: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  aBatched: boolean,
+  bBatched: boolean,
+  relu: boolean,
+  threads: number,
 ): void;
 export function info(): GemmInfo;
 /**
@@ -25,6 +35,13 @@ export function unary(op: 0 | 1 | 2 | 3, x: Float32Array, y: Float32Array, n: nu
  * mean and variance accumulated in double; gamma and beta have `cols` entries.
  */
 export function addLayerNorm(
-  x: Float32Array, residual: Float32Array | null, gamma: Float32Array, beta: Float32Array, y: Float32Array,
-  rows: number, cols: number, eps: number, threads: number,
+  x: Float32Array,
+  residual: Float32Array | null,
+  gamma: Float32Array,
+  beta: Float32Array,
+  y: Float32Array,
+  rows: number,
+  cols: number,
+  eps: number,
+  threads: number,
 ): void;

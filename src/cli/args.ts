@@ -54,7 +54,10 @@ export function helpText(spec: CommandSpec): string {
   const entries = Object.entries(spec.options);
   entries.push(['help', { type: 'boolean', description: 'show this help and exit', short: 'h' }]);
   for (const [name, option] of entries) {
-    const flag = (option.short !== undefined ? `-${option.short}, ` : '') + `--${name}` + (option.type === 'boolean' ? '' : ` ${option.value ?? option.type.toUpperCase()}`);
+    const flag =
+      (option.short !== undefined ? `-${option.short}, ` : '') +
+      `--${name}` +
+      (option.type === 'boolean' ? '' : ` ${option.value ?? option.type.toUpperCase()}`);
     let description = option.description;
     if (option.choices !== undefined) description += ` (one of ${option.choices.join(', ')})`;
     if (option.default !== undefined && option.type !== 'boolean') description += ` [default ${String(option.default)}]`;

@@ -25,16 +25,24 @@ const DPR_MAX_ANSWER_LENGTH = 10;
 const READ_OPTIONS: Record<string, OptionSpec> = {
   passages: { type: 'integer', min: 1, default: DPR_READ_PASSAGES, value: 'N', description: 'top passages the reader reads per question' },
   'max-answer-length': { type: 'integer', min: 1, default: DPR_MAX_ANSWER_LENGTH, value: 'L', description: 'longest answer, in tokens' },
-  json: { type: 'boolean', description: 'print {"questions", "exact_match", "per_question": {"<id or index>": {prediction, exact_match}}}' },
+  json: {
+    type: 'boolean',
+    description: 'print {"questions", "exact_match", "per_question": {"<id or index>": {prediction, exact_match}}}',
+  },
 };
 
 export const READER_SPEC: CommandSpec = {
   name: 'dpr eval reader',
-  summary: 'Exact match of a DPR reader\'s best answer in saved retrieval results, as DPR reports it.',
+  summary: "Exact match of a DPR reader's best answer in saved retrieval results, as DPR reports it.",
   usage: '--model READER_DIR --retrieved RESULTS [--qa FILE] [--passages 50] [--json]',
   options: {
     model: { type: 'string', required: true, value: 'DIR|HUB_ID', description: 'a DPR reader (DPRReader)' },
-    retrieved: { type: 'string', required: true, value: 'FILE', description: '`dpr search --json` output (with --qa) or DPR\'s result JSON (answers included)' },
+    retrieved: {
+      type: 'string',
+      required: true,
+      value: 'FILE',
+      description: "`dpr search --json` output (with --qa) or DPR's result JSON (answers included)",
+    },
     qa: { type: 'string', value: 'FILE', description: 'the questions and answers the results were searched for (DPR CSV or JSONL)' },
     ...READ_OPTIONS,
   },
@@ -49,7 +57,13 @@ export const ASK_SPEC: CommandSpec = {
     'reader-model': { type: 'string', required: true, value: 'DIR|HUB_ID', description: 'a DPR reader' },
     index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
     qa: { type: 'string', required: true, value: 'FILE', description: 'questions and answers (DPR CSV or JSONL)' },
-    'batch-size': { type: 'integer', min: 1, default: DEFAULT_QUESTION_BATCH_SIZE, value: 'N', description: 'questions encoded and searched together' },
+    'batch-size': {
+      type: 'integer',
+      min: 1,
+      default: DEFAULT_QUESTION_BATCH_SIZE,
+      value: 'N',
+      description: 'questions encoded and searched together',
+    },
     ...READ_OPTIONS,
     ...HYBRID_OPTIONS,
   },
@@ -66,9 +80,14 @@ async function readAll(loaded: LoadedReader, items: ToRead[], maxAnswerLength: n
   const bar = new ProgressBar({ label: 'reading', total: items.length, unit: 'questions' });
   const predictions: ReaderPrediction[] = [];
   for (const item of items) {
-    const spans = item.passages.length === 0 ? [] : await readSpans(loaded.reader, loaded.tokenizer, item.question, item.passages, {
-      num_spans: 1, max_answer_length: maxAnswerLength, num_spans_per_passage: 1,
-    });
+    const spans =
+      item.passages.length === 0
+        ? []
+        : await readSpans(loaded.reader, loaded.tokenizer, item.question, item.passages, {
+            num_spans: 1,
+            max_answer_length: maxAnswerLength,
+            num_spans_per_passage: 1,
+          });
     const prediction: ReaderPrediction = { answers: item.answers, prediction: spans[0]?.text ?? null };
     if (item.key !== undefined) prediction.key = item.key;
     predictions.push(prediction);
@@ -84,7 +103,9 @@ function printExactMatch(result: ReaderEvalResult, json: boolean): void {
     return;
   }
   const hits = Object.values(result.per_question).filter((q) => q.exact_match).length;
-  process.stdout.write(`questions: ${result.questions}\nexact match: ${(result.exact_match * 100).toFixed(2)} %   ${hits}/${result.questions}\n`);
+  process.stdout.write(
+    `questions: ${result.questions}\nexact match: ${(result.exact_match * 100).toFixed(2)} %   ${hits}/${result.questions}\n`,
+  );
 }
 
 export async function runEvalReader(argv: string[]): Promise<number> {
@@ -96,7 +117,10 @@ export async function runEvalReader(argv: string[]): Promise<number> {
   const ranked = rankedFromRetrieved(retrieved, qaPath === undefined ? undefined : await readQaFile(qaPath));
   const n = num(args, 'passages')!;
   const items: ToRead[] = ranked.map((r, i) => ({
-    question: retrieved[i]!.question, answers: r.answers, passages: retrieved[i]!.passages.slice(0, n), ...(r.key !== undefined ? { key: r.key } : {}),
+    question: retrieved[i]!.question,
+    answers: r.answers,
+    passages: retrieved[i]!.passages.slice(0, n),
+    ...(r.key !== undefined ? { key: r.key } : {}),
   }));
   const loaded = await loadReader(str(args, 'model')!, { onProgress: hubProgressReporter() });
   try {
@@ -117,20 +141,29 @@ export async function runEvalAsk(argv: string[]): Promise<number> {
   const n = num(args, 'passages')!;
   const index = await DenseIndex.open(indexDir);
   try {
-    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { workers: 1, onProgress: hubProgressReporter() });
+    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], {
+      workers: 1,
+      onProgress: hubProgressReporter(),
+    });
     let lists;
     try {
       checkEncoderFitsIndex(encoder, index);
       const questions = qa.map((s, i) => ({ id: i, text: s.question }));
       const batchSize = num(args, 'batch-size')!;
-      lists = bm25 && hybrid
-        ? await searchQuestionsHybrid(encoder, index, bm25, questions, n, batchSize, hybrid)
-        : await searchQuestions(encoder, index, questions, n, batchSize);
+      lists =
+        bm25 && hybrid
+          ? await searchQuestionsHybrid(encoder, index, bm25, questions, n, batchSize, hybrid)
+          : await searchQuestions(encoder, index, questions, n, batchSize);
     } finally {
       await encoder.dispose();
     }
     if (lists.length !== qa.length) throw new InputError('search returned a different number of result lists than questions.');
-    const items: ToRead[] = qa.map((s, i) => ({ question: s.question, answers: s.answers, passages: lists[i]!, ...(s.id !== undefined ? { key: s.id } : {}) }));
+    const items: ToRead[] = qa.map((s, i) => ({
+      question: s.question,
+      answers: s.answers,
+      passages: lists[i]!,
+      ...(s.id !== undefined ? { key: s.id } : {}),
+    }));
     const loaded = await loadReader(str(args, 'reader-model')!, { onProgress: hubProgressReporter() });
     try {
       printExactMatch(await readAll(loaded, items, num(args, 'max-answer-length')!), flag(args, 'json'));

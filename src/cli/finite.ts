@@ -12,7 +12,8 @@ export function requireFiniteScores(scores: Record<string, number>, what: string
   }
 }
 
-export const INDEX_DAMAGED_FIX = 'the index vectors or the model weights hold non-finite values: rebuild the index with `dpr index build --overwrite`, or check the model.';
+export const INDEX_DAMAGED_FIX =
+  'the index vectors or the model weights hold non-finite values: rebuild the index with `dpr index build --overwrite`, or check the model.';
 export const READER_DAMAGED_FIX = "the reader's weights or inputs hold non-finite values: check the reader model.";
 
 /** Human output: the special tokens HF's decode keeps inside a span that crosses the question, title and text ("[SEP]"), dropped. */

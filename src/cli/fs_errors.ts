@@ -31,13 +31,26 @@ export function describeFsError(e: unknown, path?: string): string | undefined {
   const code = e.code!;
   const { what, fix } = FS_PROBLEMS[code]!;
   const target = path ?? e.path ?? e.dest;
-  const action = e.syscall === undefined ? 'use' : SYSCALL_VERBS[e.syscall] ?? e.syscall;
+  const action = e.syscall === undefined ? 'use' : (SYSCALL_VERBS[e.syscall] ?? e.syscall);
   return `cannot ${action} ${target ?? '(unnamed file)'}: ${what} (${code}); ${fix}.`;
 }
 
 const SYSCALL_VERBS: Record<string, string> = {
-  open: 'open', write: 'write', read: 'read', mkdir: 'create directory', rename: 'rename to', unlink: 'remove', rmdir: 'remove',
-  fsync: 'write', fdatasync: 'write', ftruncate: 'write', link: 'create', scandir: 'list', stat: 'read', lstat: 'read', close: 'write',
+  open: 'open',
+  write: 'write',
+  read: 'read',
+  mkdir: 'create directory',
+  rename: 'rename to',
+  unlink: 'remove',
+  rmdir: 'remove',
+  fsync: 'write',
+  fdatasync: 'write',
+  ftruncate: 'write',
+  link: 'create',
+  scandir: 'list',
+  stat: 'read',
+  lstat: 'read',
+  close: 'write',
 };
 
 /** Rethrows a file-system error about an open descriptor as an InputError naming `path`. */

@@ -10,13 +10,21 @@ import { DPR_PAPER_FUSION, PYSERINI_NQ_FUSION } from '../retrieval/hybrid.js';
 import { type OptionSpec, type ParsedArgs, flag, num, str } from './args.js';
 
 export const HYBRID_OPTIONS: Record<string, OptionSpec> = {
-  hybrid: { type: 'boolean', description: 'fuse dense and BM25 scores (needs the index\'s BM25 file: dpr index bm25 --index DIR)' },
+  hybrid: { type: 'boolean', description: "fuse dense and BM25 scores (needs the index's BM25 file: dpr index bm25 --index DIR)" },
   fusion: {
-    type: 'string', choices: ['pyserini', 'dpr-paper'], default: 'pyserini',
+    type: 'string',
+    choices: ['pyserini', 'dpr-paper'],
+    default: 'pyserini',
     description: 'with --hybrid: pyserini = alpha·bm25 + dense (alpha 1.3); dpr-paper = bm25 + alpha·dense (alpha 1.1)',
   },
   alpha: { type: 'number', value: 'A', description: 'with --hybrid: the fusion weight (default: 1.3 pyserini, 1.1 dpr-paper)' },
-  'hybrid-depth': { type: 'integer', min: 1, default: DEFAULT_HYBRID_DEPTH, value: 'N', description: 'with --hybrid: hits taken from each side before fusing' },
+  'hybrid-depth': {
+    type: 'integer',
+    min: 1,
+    default: DEFAULT_HYBRID_DEPTH,
+    value: 'N',
+    description: 'with --hybrid: hits taken from each side before fusing',
+  },
 };
 
 /** The hybrid search options the flags ask for, or undefined without --hybrid. */
@@ -32,7 +40,9 @@ export function hybridFromArgs(args: ParsedArgs): HybridSearchOptions | undefine
 
 export async function loadBm25ForHybrid(indexDir: string): Promise<Bm25Index> {
   if (!hasBm25Index(indexDir)) {
-    throw new InputError(`--hybrid needs a BM25 index in ${indexDir}; build it with \`dpr index bm25 --index ${indexDir}\` (or \`dpr index build … --bm25\`).`);
+    throw new InputError(
+      `--hybrid needs a BM25 index in ${indexDir}; build it with \`dpr index bm25 --index ${indexDir}\` (or \`dpr index build … --bm25\`).`,
+    );
   }
   return loadBm25Index(indexDir);
 }

@@ -16,14 +16,38 @@ import { type CommandSpec, flag, num, parseArgsOrHelp, str } from './args.js';
 import { ProgressBar } from './progress.js';
 
 export const KIND_OPTIONS = {
-  kind: { type: 'string', choices: ['flat', 'hnsw'], default: 'flat', description: 'flat: exact search (reads every vector); hnsw: approximate graph + exact re-ranking' },
-  'hnsw-metric': { type: 'string', choices: ['cos', 'ip'], default: DEFAULT_HNSW.metric, description: 'hnsw: how the graph links vectors (see README "Index kinds")' },
-  'hnsw-storage': { type: 'string', choices: ['i8', 'f16', 'f32'], default: DEFAULT_HNSW.storage, description: 'hnsw: how the graph stores its copy of the vectors (i8 requires cos)' },
+  kind: {
+    type: 'string',
+    choices: ['flat', 'hnsw'],
+    default: 'flat',
+    description: 'flat: exact search (reads every vector); hnsw: approximate graph + exact re-ranking',
+  },
+  'hnsw-metric': {
+    type: 'string',
+    choices: ['cos', 'ip'],
+    default: DEFAULT_HNSW.metric,
+    description: 'hnsw: how the graph links vectors (see README "Index kinds")',
+  },
+  'hnsw-storage': {
+    type: 'string',
+    choices: ['i8', 'f16', 'f32'],
+    default: DEFAULT_HNSW.storage,
+    description: 'hnsw: how the graph stores its copy of the vectors (i8 requires cos)',
+  },
   'hnsw-m': { type: 'integer', min: 2, default: DEFAULT_HNSW.connectivity, value: 'M', description: 'hnsw: links per node' },
-  'hnsw-ef-add': { type: 'integer', min: 2, default: DEFAULT_HNSW.expansion_add, value: 'N', description: 'hnsw: search breadth while building' },
+  'hnsw-ef-add': {
+    type: 'integer',
+    min: 2,
+    default: DEFAULT_HNSW.expansion_add,
+    value: 'N',
+    description: 'hnsw: search breadth while building',
+  },
 } as const satisfies CommandSpec['options'];
 
-export function kindSettings(args: Parameters<typeof str>[0]): { kind: IndexKind; hnsw: { metric: GraphMetric; storage: GraphStorage; connectivity: number; expansion_add: number } } {
+export function kindSettings(args: Parameters<typeof str>[0]): {
+  kind: IndexKind;
+  hnsw: { metric: GraphMetric; storage: GraphStorage; connectivity: number; expansion_add: number };
+} {
   return {
     kind: str(args, 'kind') as IndexKind,
     hnsw: {
@@ -41,11 +65,31 @@ export const IMPORT_SPEC: CommandSpec = {
   usage: '--embeddings FILE_OR_GLOB [FILE …] --passages psgs.tsv|passages.jsonl --out INDEX_DIR [--kind flat|hnsw]',
   positionals: { name: 'FILE …', description: 'more embedding files (after --embeddings)' },
   options: {
-    embeddings: { type: 'string', required: true, value: 'FILE', description: "DPR embedding shards (pickles), .jsonl ({id, vector}) or .npy (+ NAME.ids.txt); a quoted glob like 'wikipedia_passages_*' is expanded" },
-    passages: { type: 'string', required: true, value: 'FILE', description: "DPR's psgs_w100.tsv (id, text, title) or JSONL {id, title, text}" },
+    embeddings: {
+      type: 'string',
+      required: true,
+      value: 'FILE',
+      description:
+        "DPR embedding shards (pickles), .jsonl ({id, vector}) or .npy (+ NAME.ids.txt); a quoted glob like 'wikipedia_passages_*' is expanded",
+    },
+    passages: {
+      type: 'string',
+      required: true,
+      value: 'FILE',
+      description: "DPR's psgs_w100.tsv (id, text, title) or JSONL {id, title, text}",
+    },
     out: { type: 'string', required: true, value: 'DIR', description: 'the index directory to write' },
-    dtype: { type: 'string', choices: ['float32', 'float16'], default: 'float32', description: 'how embeddings are stored (re-ranking reads them)' },
-    'id-prefix': { type: 'string', value: 'TEXT', description: 'removed from each embedding id before lookup (DPR\'s newer shards write "wiki:123")' },
+    dtype: {
+      type: 'string',
+      choices: ['float32', 'float16'],
+      default: 'float32',
+      description: 'how embeddings are stored (re-ranking reads them)',
+    },
+    'id-prefix': {
+      type: 'string',
+      value: 'TEXT',
+      description: 'removed from each embedding id before lookup (DPR\'s newer shards write "wiki:123")',
+    },
     overwrite: { type: 'boolean', description: 'replace an index that already exists in --out' },
     ...KIND_OPTIONS,
   },
@@ -65,7 +109,12 @@ export function expandGlob(pattern: string): string[] {
   const name = basename(pattern);
   if (!/[*?]/.test(name)) return [pattern];
   const dir = dirname(pattern);
-  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   let entries: string[];
   try {
     entries = readdirSync(dir);
@@ -98,14 +147,20 @@ export async function runImport(argv: string[]): Promise<number> {
       if (next !== stage) {
         bar?.finish(undefined);
         stage = next;
-        bar = new ProgressBar({ label: next === 'passages' ? 'reading passages' : next === 'graph' ? 'building graph' : 'importing', total: undefined, unit: next === 'graph' ? 'vectors' : 'passages' });
+        bar = new ProgressBar({
+          label: next === 'passages' ? 'reading passages' : next === 'graph' ? 'building graph' : 'importing',
+          total: undefined,
+          unit: next === 'graph' ? 'vectors' : 'passages',
+        });
       }
       bar!.update(done);
     },
   });
   bar?.finish(undefined);
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`imported ${manifest.count} passages into ${out}: kind ${manifest.kind}, dim ${manifest.dim}, ${manifest.dtype}, ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `imported ${manifest.count} passages into ${out}: kind ${manifest.kind}, dim ${manifest.dim}, ${manifest.dtype}, ${seconds.toFixed(1)} s\n`,
+  );
   return 0;
 }
 

@@ -25,7 +25,8 @@ async function countPassages(path: string): Promise<number> {
     toTextRecord(record, path, true);
     count++;
   }
-  if (count === 0) throw new InputError(`${displayName(path)} holds no passages; expected one {"id", "title", "text"} JSON object per line.`);
+  if (count === 0)
+    throw new InputError(`${displayName(path)} holds no passages; expected one {"id", "title", "text"} JSON object per line.`);
   return count;
 }
 
@@ -38,7 +39,8 @@ export async function indexFile(options: IndexFileOptions): Promise<BuildIndexRe
   // Stdin can be read only once: it is validated as it streams, and the total is unknown.
   const total = path === '-' ? undefined : await countPassages(path);
   const { shardOf, ...build } = rest;
-  if (shardOf !== undefined && total === undefined) throw new InputError('a sharded build needs a passages file (its size decides the slices), not stdin.');
+  if (shardOf !== undefined && total === undefined)
+    throw new InputError('a sharded build needs a passages file (its size decides the slices), not stdin.');
   const shard = shardOf !== undefined ? { ...shardOf, corpusCount: total! } : undefined;
   const bar = new ProgressBar({ label: label ?? 'indexing', total, unit: 'passages' });
   const result = await indexCorpus({

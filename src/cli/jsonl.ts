@@ -82,7 +82,9 @@ export async function* readJsonl(path: string): AsyncGenerator<JsonlRecord> {
         throw new InputError(`${displayName(path)}:${line}: not valid JSON (${(e as Error).message}); each line must be one JSON object.`);
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new InputError(`${displayName(path)}:${line}: expected a JSON object like {"id": …, "text": …}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}.`);
+        throw new InputError(
+          `${displayName(path)}:${line}: expected a JSON object like {"id": …, "text": …}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}.`,
+        );
       }
       yield { line, raw, value: value as Record<string, unknown> };
     }

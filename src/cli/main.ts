@@ -15,15 +15,27 @@ type CommandModule = { run(argv: string[]): Promise<number>; FLAGS?: FlagNames }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   encode: { summary: 'encode texts into vectors (JSONL in, JSONL out)', load: () => import('./commands/encode.js') },
-  index: { summary: 'build a dense index of a passage corpus (dpr index build), and its BM25 index (dpr index bm25)', load: () => import('./commands/index_command.js') },
+  index: {
+    summary: 'build a dense index of a passage corpus (dpr index build), and its BM25 index (dpr index bm25)',
+    load: () => import('./commands/index_command.js'),
+  },
   search: { summary: 'find the passages that best match questions in an index', load: () => import('./commands/search.js') },
   read: { summary: 'extract answer spans from passages with a DPR reader', load: () => import('./commands/read.js') },
   ask: { summary: 'search an index, then read the top passages for the answer', load: () => import('./commands/ask.js') },
-  eval: { summary: 'evaluate as DPR does: top-k retrieval accuracy, reader exact match (dpr eval retrieval|reader|ask)', load: () => import('./commands/eval.js') },
-  serve: { summary: 'serve search, answers and vectors over HTTP (models and index loaded once)', load: () => import('./commands/serve.js') },
+  eval: {
+    summary: 'evaluate as DPR does: top-k retrieval accuracy, reader exact match (dpr eval retrieval|reader|ask)',
+    load: () => import('./commands/eval.js'),
+  },
+  serve: {
+    summary: 'serve search, answers and vectors over HTTP (models and index loaded once)',
+    load: () => import('./commands/serve.js'),
+  },
   tokenize: { summary: 'tokenize JSONL texts with a tokenizer directory', load: () => import('./commands/tokenize.js') },
   train: { summary: 'fine-tune a DPR question/context encoder pair on DPR training data', load: () => import('./commands/train.js') },
-  convert: { summary: 'convert a HF DPR checkpoint (pytorch_model.bin or safetensors) to a loadable directory', load: () => import('./commands/convert.js') },
+  convert: {
+    summary: 'convert a HF DPR checkpoint (pytorch_model.bin or safetensors) to a loadable directory',
+    load: () => import('./commands/convert.js'),
+  },
 };
 
 function usage(): string {

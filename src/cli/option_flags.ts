@@ -9,5 +9,7 @@ export type FlagNames = Readonly<Record<string, string>>;
 
 /** `message` with each backquoted option of `flags` replaced by its flag; other text unchanged. */
 export function inFlagTerms(message: string, flags: FlagNames): string {
-  return message.replace(/`([A-Za-z][A-Za-z0-9]*)(: true)?`/g, (whole, name: string) => (Object.hasOwn(flags, name) ? flags[name]! : whole));
+  return message.replace(/`([A-Za-z][A-Za-z0-9]*)(: true)?`/g, (whole, name: string) =>
+    Object.hasOwn(flags, name) ? flags[name]! : whole,
+  );
 }

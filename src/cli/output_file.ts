@@ -25,7 +25,9 @@ export function sameFile(a: string, b: string): boolean {
 export function checkOutputPath(output: string, outputFlag: string, inputs: ReadonlyArray<{ path: string; flag: string }>): void {
   for (const input of inputs) {
     if (input.path !== '-' && sameFile(input.path, output)) {
-      throw new InputError(`${outputFlag} ${output} is the input file (${input.flag} ${input.path}); writing it would destroy the input. Choose another ${outputFlag}.`);
+      throw new InputError(
+        `${outputFlag} ${output} is the input file (${input.flag} ${input.path}); writing it would destroy the input. Choose another ${outputFlag}.`,
+      );
     }
   }
   const existing = statOrUndefined(output);
@@ -33,8 +35,12 @@ export function checkOutputPath(output: string, outputFlag: string, inputs: Read
     throw new InputError(`${outputFlag} ${output} is a directory; give a file path, e.g. ${join(output, 'vectors.jsonl')}.`);
   }
   const folder = statOrUndefined(dirname(resolve(output)));
-  if (folder === undefined) throw new InputError(`${outputFlag} ${output}: the folder ${dirname(resolve(output))} does not exist; create it or choose another path.`);
-  if (!folder.isDirectory()) throw new InputError(`${outputFlag} ${output}: ${dirname(resolve(output))} is not a directory; check the path.`);
+  if (folder === undefined)
+    throw new InputError(
+      `${outputFlag} ${output}: the folder ${dirname(resolve(output))} does not exist; create it or choose another path.`,
+    );
+  if (!folder.isDirectory())
+    throw new InputError(`${outputFlag} ${output}: ${dirname(resolve(output))} is not a directory; check the path.`);
 }
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {

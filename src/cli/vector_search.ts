@@ -13,7 +13,9 @@ const BATCH = 64;
 
 function print(id: string, hits: StoreHit[], json: boolean): void {
   if (json) {
-    process.stdout.write(JSON.stringify({ id, hits: hits.map((h) => ({ id: h.id, score: h.score, title: h.title, text: h.text })) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ id, hits: hits.map((h) => ({ id: h.id, score: h.score, title: h.title, text: h.text })) }) + '\n',
+    );
     return;
   }
   const lines = [`query: ${id}`];
@@ -37,12 +39,16 @@ export async function searchByVectors(args: ParsedArgs): Promise<number> {
   try {
     let batch: Array<{ id: string; vector: Float32Array }> = [];
     const flush = async (): Promise<void> => {
-      const hits = await index.search(batch.map((q) => q.vector), options);
+      const hits = await index.search(
+        batch.map((q) => q.vector),
+        options,
+      );
       batch.forEach((q, i) => print(q.id, hits[i]!, json));
       batch = [];
     };
     let count = 0;
-    if (embeddingFormat(path) !== 'jsonl') throw new InputError(`${path}: query vectors are read from JSONL ({"id", "vector"} per line, name ending .jsonl).`);
+    if (embeddingFormat(path) !== 'jsonl')
+      throw new InputError(`${path}: query vectors are read from JSONL ({"id", "vector"} per line, name ending .jsonl).`);
     for await (const query of readEmbeddings(path)) {
       batch.push(query);
       count++;

@@ -11,6 +11,8 @@ export function workersOption(args: ParsedArgs, command: string): { workers?: nu
   if (requested === undefined) return {};
   const cores = availableParallelism();
   if (requested <= cores) return { workers: requested };
-  process.stderr.write(`${command}: note: --workers ${requested} is more than the ${cores} cores of this machine; using ${cores} (one model copy per worker).\n`);
+  process.stderr.write(
+    `${command}: note: --workers ${requested} is more than the ${cores} cores of this machine; using ${cores} (one model copy per worker).\n`,
+  );
   return { workers: cores };
 }

@@ -78,7 +78,10 @@ export function normalizeAnswer(s: string): string {
   let noPunct = '';
   for (const ch of lowered) if (!PY_ASCII_PUNCTUATION.has(ch)) noPunct += ch;
   const noArticles = noPunct.replace(ARTICLES, ' ');
-  return noArticles.split(PY_STR_WHITESPACE).filter((w) => w !== '').join(' ');
+  return noArticles
+    .split(PY_STR_WHITESPACE)
+    .filter((w) => w !== '')
+    .join(' ');
 }
 
 /** DPR's `exact_match_score(prediction, ground_truth)`. */

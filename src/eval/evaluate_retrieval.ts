@@ -25,15 +25,23 @@ export interface RetrievalEvaluation extends TopKAccuracyResult {
   retrieved: RetrievedPassage[][];
 }
 
-export async function evaluateRetrieval(qa: readonly QaSample[], retrieve: Retriever, options: EvaluateRetrievalOptions): Promise<RetrievalEvaluation> {
+export async function evaluateRetrieval(
+  qa: readonly QaSample[],
+  retrieve: Retriever,
+  options: EvaluateRetrievalOptions,
+): Promise<RetrievalEvaluation> {
   const ks = checkKs(options.ks, 'options.ks');
   const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new InputError(`options.batchSize must be a positive integer; got ${batchSize}.`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new InputError(`options.batchSize must be a positive integer; got ${batchSize}.`);
   const maxK = ks[ks.length - 1]!;
   const retrieved: RetrievedPassage[][] = [];
   for (let start = 0; start < qa.length; start += batchSize) {
     const batch = qa.slice(start, start + batchSize);
-    const lists = await retrieve(batch.map((s) => s.question), maxK);
+    const lists = await retrieve(
+      batch.map((s) => s.question),
+      maxK,
+    );
     if (lists.length !== batch.length) throw new Error(`retriever returned ${lists.length} result lists for ${batch.length} questions`);
     retrieved.push(...lists);
     options.onProgress?.({ stage: 'retrieve', done: retrieved.length, total: qa.length });

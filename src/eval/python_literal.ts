@@ -19,7 +19,17 @@ export class PythonLiteralError extends Error {
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\n': '',
 };
 const HEX_ESCAPE_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 
@@ -96,11 +106,10 @@ class LiteralParser {
 
   private string(): string {
     const start = this.pos;
-    let raw = false;
     const prefix = /^[rRuUbBfF]{1,2}(?=['"])/.exec(this.text.slice(this.pos, this.pos + 3))?.[0] ?? '';
     if (/[bBfF]/.test(prefix)) this.fail(`a ${prefix}'…' literal is not a plain str`);
     if (prefix.length === 2 && !/^[rR]$/.test(prefix[0]!) && !/^[rR]$/.test(prefix[1]!)) this.fail(`bad string prefix ${prefix}`);
-    raw = /[rR]/.test(prefix);
+    const raw = /[rR]/.test(prefix);
     this.advance(prefix.length);
     const quote = this.peek();
     if (quote !== "'" && quote !== '"') this.fail(`expected a string literal but found ${this.describe()}`);

@@ -184,7 +184,8 @@ class Translator {
         this.pos += lookaround[1]!.length;
         open = `(?${lookaround[1]}`;
         quantifiable = false;
-      } else if (named) this.pos += named[0].length; // names only matter to backreferences, which are refused
+      } else if (named)
+        this.pos += named[0].length; // names only matter to backreferences, which are refused
       else if (head.startsWith('#')) return this.comment();
       else if (flags && NO_OP_FLAGS.test(flags[1]!) && !flags[0].includes('-')) {
         this.pos += flags[0].length;
@@ -209,7 +210,12 @@ class Translator {
     if (c === undefined) throw new PythonPatternError('bad escape (end of pattern)');
     this.pos++;
     const classes: Record<string, string> = {
-      d: `[${PY_DIGIT}]`, D: `[^${PY_DIGIT}]`, s: `[${PY_REGEX_SPACE}]`, S: `[^${PY_REGEX_SPACE}]`, w: WORD, W: `[^${PY_WORD_CHARS}]`,
+      d: `[${PY_DIGIT}]`,
+      D: `[^${PY_DIGIT}]`,
+      s: `[${PY_REGEX_SPACE}]`,
+      S: `[^${PY_REGEX_SPACE}]`,
+      w: WORD,
+      W: `[^${PY_WORD_CHARS}]`,
     };
     const assertions: Record<string, string> = { b: BOUNDARY, B: NOT_BOUNDARY, A: '(?<![\\s\\S])', Z: '(?![\\s\\S])' };
     if (classes[c]) return { source: classes[c]!, quantifiable: true };
@@ -340,7 +346,11 @@ class ClassTranslator {
     const e = this.t.next();
     if (e === undefined) this.t.fail('bad escape (end of pattern)');
     const classes: Record<string, string> = {
-      d: PY_DIGIT, D: `\\P{Nd}`, s: PY_REGEX_SPACE, S: '\\P{White_Space}', w: PY_WORD_CHARS,
+      d: PY_DIGIT,
+      D: `\\P{Nd}`,
+      s: PY_REGEX_SPACE,
+      S: '\\P{White_Space}',
+      w: PY_WORD_CHARS,
     };
     if (classes[e]) {
       this.items.push(classes[e]!);

@@ -86,7 +86,9 @@ function parseCsv(text: string, source: string): QaSample[] {
       answers = parsePythonStringList(fields[1]!);
     } catch (err) {
       if (!(err instanceof PythonLiteralError)) throw err;
-      throw new InputError(`${where}: the answers are not a Python list of strings: ${err.message} of ${JSON.stringify(fields[1]!.slice(0, 60))}.`);
+      throw new InputError(
+        `${where}: the answers are not a Python list of strings: ${err.message} of ${JSON.stringify(fields[1]!.slice(0, 60))}.`,
+      );
     }
     checkAnswers(answers, where);
     samples.push({ question: normalizeQuestion(fields[0]!), answers });

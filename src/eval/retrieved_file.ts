@@ -43,8 +43,14 @@ function parseDprJson(text: string, source: string): RetrievedQuestion[] {
   return (data as unknown[]).map((item, i) => {
     const where = `${source}[${i}]`;
     const { question, answers, ctxs } = asObject(item, where);
-    if (!Array.isArray(answers) || !answers.every((a) => typeof a === 'string')) throw new InputError(`${where}: "answers" must be a list of strings.`);
-    return { question: asString(question, 'question', where), answers: answers as string[], passages: passages(ctxs, 'ctxs', where), where };
+    if (!Array.isArray(answers) || !answers.every((a) => typeof a === 'string'))
+      throw new InputError(`${where}: "answers" must be a list of strings.`);
+    return {
+      question: asString(question, 'question', where),
+      answers: answers as string[],
+      passages: passages(ctxs, 'ctxs', where),
+      where,
+    };
   });
 }
 
@@ -95,12 +101,16 @@ function passages(list: unknown, name: string, where: string): RetrievedPassage[
  */
 export function rankedFromRetrieved(retrieved: readonly RetrievedQuestion[], qa?: readonly QaSample[]): RankedForQuestion[] {
   if (qa && qa.length !== retrieved.length) {
-    throw new InputError(`the retrieval results hold ${retrieved.length} questions but the QA file ${qa.length}; evaluate results of the same question file.`);
+    throw new InputError(
+      `the retrieval results hold ${retrieved.length} questions but the QA file ${qa.length}; evaluate results of the same question file.`,
+    );
   }
   return retrieved.map((r, i) => {
     const sample = qa?.[i];
     if (sample && normalizeQuestion(r.question) !== sample.question) {
-      throw new InputError(`${r.where}: question ${JSON.stringify(r.question.slice(0, 60))} is not question ${i + 1} of the QA file (${JSON.stringify(sample.question.slice(0, 60))}); results must be in the QA file's order.`);
+      throw new InputError(
+        `${r.where}: question ${JSON.stringify(r.question.slice(0, 60))} is not question ${i + 1} of the QA file (${JSON.stringify(sample.question.slice(0, 60))}); results must be in the QA file's order.`,
+      );
     }
     const answers = sample?.answers ?? r.answers;
     if (!answers) throw new InputError(`${r.where}: these results carry no answers; give the QA file they were searched from.`);

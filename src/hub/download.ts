@@ -23,7 +23,7 @@ import type { RepoCache } from './cache.js';
 import { hubDownloadTimeoutMs, hubEtagTimeoutMs } from './env.js';
 import {
   HubEntryNotFoundError,
-  HubError,
+  type HubError,
   HubIntegrityError,
   HubNetworkError,
   HubNotFoundError,
@@ -98,7 +98,8 @@ export function httpError(status: number, headers: Headers, ctx: RequestContext)
     if (code === 'GatedRepo') {
       return new HubUnauthorizedError(
         `${ctx.repoId} is a gated repo (HTTP ${status}): accept its conditions at ${repoUrl} while logged in, then ` +
-          (ctx.token === undefined ? tokenHelp : 'retry with the token of that account') + '.',
+          (ctx.token === undefined ? tokenHelp : 'retry with the token of that account') +
+          '.',
         status,
       );
     }
@@ -135,10 +136,7 @@ export function httpError(status: number, headers: Headers, ctx: RequestContext)
       status,
     );
   }
-  return new HubNetworkError(
-    `${ctx.endpoint} answered HTTP ${status} for ${ctx.repoId}/${ctx.file}; try again later.`,
-    status,
-  );
+  return new HubNetworkError(`${ctx.endpoint} answered HTTP ${status} for ${ctx.repoId}/${ctx.file}; try again later.`, status);
 }
 
 function describe(e: unknown): string {
@@ -159,7 +157,12 @@ function unreachable(e: unknown, ctx: RequestContext): HubNetworkError {
 async function headWithRetries(url: string, ctx: RequestContext, headTimeoutMs: number): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetch(url, { method: 'HEAD', headers: baseHeaders(ctx.token), redirect: 'manual', signal: AbortSignal.timeout(headTimeoutMs) });
+      return await fetch(url, {
+        method: 'HEAD',
+        headers: baseHeaders(ctx.token),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(headTimeoutMs),
+      });
     } catch (e) {
       if (attempt >= HEAD_ATTEMPTS || !isTransient(e)) throw unreachable(e, ctx);
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -309,9 +312,7 @@ async function fetchInto(
             report(done, false);
           }
         } catch (e) {
-          throw new TransferInterrupted(
-            controller.signal.aborted ? `no data for ${idleMs / 1000} s` : `connection lost (${describe(e)})`,
-          );
+          throw new TransferInterrupted(controller.signal.aborted ? `no data for ${idleMs / 1000} s` : `connection lost (${describe(e)})`);
         }
       }
     } finally {
@@ -380,7 +381,14 @@ export async function downloadBlob(
       );
     }
     renameSync(partial, blob);
-    options.onProgress?.({ repoId: ctx.repoId, file: ctx.file, bytesDone: size, bytesTotal: meta.size ?? size, phase: 'download', done: true });
+    options.onProgress?.({
+      repoId: ctx.repoId,
+      file: ctx.file,
+      bytesDone: size,
+      bytesTotal: meta.size ?? size,
+      phase: 'download',
+      done: true,
+    });
     return blob;
   });
 }

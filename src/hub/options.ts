@@ -35,7 +35,9 @@ const PRETRAINED_KEYS = ['revision', 'cacheDir', 'localFilesOnly', 'token', 'onP
  * Separates the hub options from the rest of a `fromPretrained` options object (e.g. a
  * tokenizer's `do_lower_case`), so each part goes where it belongs.
  */
-export function splitPretrainedOptions<T extends PretrainedOptions>(options: T): { hub: PretrainedOptions; rest: Omit<T, keyof PretrainedOptions> } {
+export function splitPretrainedOptions<T extends PretrainedOptions>(
+  options: T,
+): { hub: PretrainedOptions; rest: Omit<T, keyof PretrainedOptions> } {
   const hub: Record<string, unknown> = {};
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {

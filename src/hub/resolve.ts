@@ -66,7 +66,7 @@ function settingsFor(repoId: string, options: ResolveOptions): Settings {
     cache: new RepoCache(options.cacheDir ?? hubCacheDir(env), repoId),
     revision,
     endpoint: (options.endpoint ?? hubEndpoint(env)).replace(/\/+$/, ''),
-    token: options.token === false ? undefined : options.token ?? hubToken(env),
+    token: options.token === false ? undefined : (options.token ?? hubToken(env)),
     offline: options.localFilesOnly === true || envOffline,
     offlineReason: options.localFilesOnly === true ? '`localFilesOnly` is set' : 'HF_HUB_OFFLINE is set',
     headTimeoutMs: options.transfer?.headTimeoutMs ?? hubEtagTimeoutMs(env),
@@ -160,7 +160,14 @@ async function derivedWithConversion(s: Settings, commit: string): Promise<strin
   const bin = s.cache.pointerPath(commit, PYTORCH_WEIGHTS);
   const size = statSync(bin).size;
   const report = (done: boolean): void =>
-    s.options.onProgress?.({ repoId: s.cache.repoId, file: PYTORCH_WEIGHTS, bytesDone: done ? size : 0, bytesTotal: size, phase: 'convert', done });
+    s.options.onProgress?.({
+      repoId: s.cache.repoId,
+      file: PYTORCH_WEIGHTS,
+      bytesDone: done ? size : 0,
+      bytesTotal: size,
+      phase: 'convert',
+      done,
+    });
   report(false);
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -190,7 +197,9 @@ async function derivedWithConversion(s: Settings, commit: string): Promise<strin
 export async function resolvePretrained(nameOrDir: string, options: ResolveOptions): Promise<string> {
   if (isDirectory(nameOrDir)) return nameOrDir;
   if (looksLikePath(nameOrDir)) {
-    throw new InputError(`no directory at ${nameOrDir}; pass an existing model directory or a hub id like "facebook/dpr-question_encoder-single-nq-base".`);
+    throw new InputError(
+      `no directory at ${nameOrDir}; pass an existing model directory or a hub id like "facebook/dpr-question_encoder-single-nq-base".`,
+    );
   }
   const files = options.files;
   for (const file of filesOf(files)) validateRepoFile(file);

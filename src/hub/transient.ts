@@ -3,7 +3,15 @@
  * huggingface_hub's http_backoff retries ConnectionError and Timeout), not "no such host" or
  * "connection refused", which say the hub is not there and should fall back to the cache at once.
  */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
 
 /** Attempts of one HEAD before its failure counts (retried after 0.2 s, then 0.4 s). */
 export const HEAD_ATTEMPTS = 3;
@@ -21,5 +29,7 @@ export function causeCode(e: unknown): string | undefined {
 
 export function isTransient(e: unknown): boolean {
   const code = causeCode(e);
-  return (code !== undefined && TRANSIENT_CODES.has(code)) || (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'));
+  return (
+    (code !== undefined && TRANSIENT_CODES.has(code)) || (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+  );
 }

@@ -51,7 +51,8 @@ function shardId(value: PyValue | undefined, where: string, fix: string): string
 }
 
 export async function* readDprShard(path: string): AsyncGenerator<EmbeddingRecord> {
-  const fix = 'a DPR embedding shard is a pickled list of (passage id: str, float32 numpy vector) tuples, as generate_dense_embeddings.py writes.';
+  const fix =
+    'a DPR embedding shard is a pickled list of (passage id: str, float32 numpy vector) tuples, as generate_dense_embeddings.py writes.';
   let value: PyValue;
   try {
     value = unpickle(readFileSync(path), NUMPY_SHARD_POLICY, path).value;
@@ -64,12 +65,20 @@ export async function* readDprShard(path: string): AsyncGenerator<EmbeddingRecor
   for (let i = 0; i < value.length; i++) {
     const where = `${path} item ${i}`;
     const item = value[i];
-    if (!(item instanceof PyTuple) || item.length !== 2) throw new InputError(`${where}: is ${describe(item)}, not an (id, vector) pair; ${fix}`);
+    if (!(item instanceof PyTuple) || item.length !== 2)
+      throw new InputError(`${where}: is ${describe(item)}, not an (id, vector) pair; ${fix}`);
     const id = shardId(item.items[0], where, fix);
     const array = item.items[1];
-    if (!(array instanceof NumpyArray)) throw new InputError(`${where}: the vector of ${JSON.stringify(id)} is ${describe(array)}, not a numpy array; ${fix}`);
-    if (array.values === undefined) throw new InputError(`${where}: the vector of ${JSON.stringify(id)} has numpy dtype ${array.dtype?.code ?? '?'}, not float32; ${fix}`);
-    if (array.shape.length !== 1) throw new InputError(`${where}: the vector of ${JSON.stringify(id)} has shape (${array.shape.join(', ')}), not one dimension; ${fix}`);
+    if (!(array instanceof NumpyArray))
+      throw new InputError(`${where}: the vector of ${JSON.stringify(id)} is ${describe(array)}, not a numpy array; ${fix}`);
+    if (array.values === undefined)
+      throw new InputError(
+        `${where}: the vector of ${JSON.stringify(id)} has numpy dtype ${array.dtype?.code ?? '?'}, not float32; ${fix}`,
+      );
+    if (array.shape.length !== 1)
+      throw new InputError(
+        `${where}: the vector of ${JSON.stringify(id)} has shape (${array.shape.join(', ')}), not one dimension; ${fix}`,
+      );
     yield { id, vector: array.values, where };
     value[i] = null; // let each vector go once it is handed on
   }
@@ -87,7 +96,8 @@ async function* readJsonlEmbeddings(path: string): AsyncGenerator<EmbeddingRecor
       throw new InputError(`${where}: not valid JSON (${(e as Error).message}); ${fix}`);
     }
     const { id, vector } = record ?? {};
-    if ((typeof id !== 'string' || id === '') && !(typeof id === 'number' && Number.isSafeInteger(id))) throw new InputError(`${where}: "id" is missing or not a string; ${fix}`);
+    if ((typeof id !== 'string' || id === '') && !(typeof id === 'number' && Number.isSafeInteger(id)))
+      throw new InputError(`${where}: "id" is missing or not a string; ${fix}`);
     if (!Array.isArray(vector) || vector.length === 0 || !vector.every((x) => typeof x === 'number')) {
       throw new InputError(`${where}: "vector" is not a non-empty array of numbers (JSON cannot hold NaN or Infinity); ${fix}`);
     }
@@ -111,7 +121,8 @@ export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
   if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) fail('no .npy magic number');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = major === 1 ? view.getUint16(8, true) : bytes.length >= 12 ? view.getUint32(8, true) : fail('the header is cut short');
+  const headerLength =
+    major === 1 ? view.getUint16(8, true) : bytes.length >= 12 ? view.getUint32(8, true) : fail('the header is cut short');
   const start = major === 1 ? 10 : 12;
   if (major < 1 || major > 3) fail(`.npy format version ${major} is not supported`);
   if (start + headerLength > bytes.length) fail('the header is cut short');
@@ -119,28 +130,39 @@ export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
   const descr = /'descr':\s*'([^']*)'/.exec(text)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) fail(`cannot read the header ${JSON.stringify(text.slice(0, 120))}`);
-  const shape = shapeText!.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    fail(`cannot read the header ${JSON.stringify(text.slice(0, 120))}`);
+  const shape = shapeText!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`the shape (${shapeText}) is not a tuple of sizes`);
   return { descr: descr!, fortranOrder: fortran === 'True', shape, dataOffset: start + headerLength };
 }
 
 async function* readNpyEmbeddings(path: string, idsPath: string): AsyncGenerator<EmbeddingRecord> {
-  if (!existsSync(idsPath)) throw new InputError(`${path}: the ids file ${idsPath} does not exist; a .npy of vectors needs its passage ids, one per line, in NAME.ids.txt beside NAME.npy.`);
+  if (!existsSync(idsPath))
+    throw new InputError(
+      `${path}: the ids file ${idsPath} does not exist; a .npy of vectors needs its passage ids, one per line, in NAME.ids.txt beside NAME.npy.`,
+    );
   const file = await open(path, 'r');
   try {
     const head = new Uint8Array(65536 + 12);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     const header = parseNpyHeader(head.subarray(0, bytesRead), path);
     if (header.descr !== '<f4' || header.fortranOrder || header.shape.length !== 2) {
-      throw new InputError(`${path}: holds ${header.descr} of shape (${header.shape.join(', ')})${header.fortranOrder ? ' in Fortran order' : ''}; expected a C-order little-endian float32 ('<f4') [count, dim] array.`);
+      throw new InputError(
+        `${path}: holds ${header.descr} of shape (${header.shape.join(', ')})${header.fortranOrder ? ' in Fortran order' : ''}; expected a C-order little-endian float32 ('<f4') [count, dim] array.`,
+      );
     }
     const [count, dim] = header.shape as [number, number];
     const ids = readLines(idsPath);
     const row = new Uint8Array(dim * 4);
     for (let r = 0; r < count; r++) {
       const idLine = (await ids.next()).value;
-      if (idLine === undefined) throw new InputError(`${idsPath}: holds ${r} ids but ${path} holds ${count} vectors; give one id per vector.`);
+      if (idLine === undefined)
+        throw new InputError(`${idsPath}: holds ${r} ids but ${path} holds ${count} vectors; give one id per vector.`);
       const read = await file.read(row, 0, row.length, header.dataOffset + r * row.length);
       if (read.bytesRead !== row.length) throw new InputError(`${path}: ends inside row ${r} of ${count}; the file is cut short.`);
       const id = idLine.text.trim();
@@ -148,7 +170,8 @@ async function* readNpyEmbeddings(path: string, idsPath: string): AsyncGenerator
       yield { id, vector: new Float32Array(row.slice().buffer), where: `${path} row ${r}` };
     }
     const extra = await ids.next();
-    if (extra.done !== true && extra.value.text.trim() !== '') throw new InputError(`${idsPath}: holds more ids than the ${count} vectors of ${path}; give one id per vector.`);
+    if (extra.done !== true && extra.value.text.trim() !== '')
+      throw new InputError(`${idsPath}: holds more ids than the ${count} vectors of ${path}; give one id per vector.`);
     await ids.return(undefined);
   } finally {
     await file.close();
@@ -170,16 +193,21 @@ export class EmbeddingChecker {
     const { id, vector, where } = record;
     if (this.dim === undefined) this.dim = vector.length;
     else if (vector.length !== this.dim) {
-      throw new InputError(`${where}: the vector of ${JSON.stringify(id)} has ${vector.length} values but earlier ones have ${this.dim}; all embeddings of an index must come from one encoder.`);
+      throw new InputError(
+        `${where}: the vector of ${JSON.stringify(id)} has ${vector.length} values but earlier ones have ${this.dim}; all embeddings of an index must come from one encoder.`,
+      );
     }
     for (let i = 0; i < vector.length; i++) {
       if (!Number.isFinite(vector[i]!)) {
-        throw new InputError(`${where}: the vector of ${JSON.stringify(id)} holds ${vector[i]} at position ${i}; embeddings must be finite (re-encode this passage).`);
+        throw new InputError(
+          `${where}: the vector of ${JSON.stringify(id)} holds ${vector[i]} at position ${i}; embeddings must be finite (re-encode this passage).`,
+        );
       }
     }
     if (!this.trackIds) return;
     const before = this.seen.get(id);
-    if (before !== undefined) throw new InputError(`${where}: id ${JSON.stringify(id)} appears again (first at ${before}); each passage must be embedded once.`);
+    if (before !== undefined)
+      throw new InputError(`${where}: id ${JSON.stringify(id)} appears again (first at ${before}); each passage must be embedded once.`);
     this.seen.set(id, where);
   }
 }

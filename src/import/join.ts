@@ -40,7 +40,8 @@ class PassageRanges {
   private size = 0;
 
   add(id: string, start: number, end: number, where: string): void {
-    if (this.ordinal.has(id)) throw new InputError(`${where}: passage id ${JSON.stringify(id)} appears twice in the passages file; ids must be unique.`);
+    if (this.ordinal.has(id))
+      throw new InputError(`${where}: passage id ${JSON.stringify(id)} appears twice in the passages file; ids must be unique.`);
     if (this.size === this.starts.length) {
       const grow = (a: Float64Array): Float64Array => {
         const b = new Float64Array(a.length * 2);
@@ -89,7 +90,8 @@ async function readRecord(file: FileHandle, start: number, end: number): Promise
 }
 
 export async function* joinEmbeddingsWithPassages(options: JoinOptions): AsyncGenerator<ImportRow> {
-  if (options.embeddings.length === 0) throw new InputError('no embedding files were given; pass at least one DPR shard, .jsonl or .npy file.');
+  if (options.embeddings.length === 0)
+    throw new InputError('no embedding files were given; pass at least one DPR shard, .jsonl or .npy file.');
   const layout: TsvLayout | undefined = passageFormat(options.passages) === 'tsv' ? await readTsvLayout(options.passages) : undefined;
   const ranges = await scanPassages(options);
   const checker = new EmbeddingChecker(false);
@@ -102,10 +104,19 @@ export async function* joinEmbeddingsWithPassages(options: JoinOptions): AsyncGe
         const id = stripPrefix(record, options.idPrefix);
         const range = ranges.take(id);
         if (range === 'missing') {
-          throw new InputError(`${record.where}: passage id ${JSON.stringify(id)} is not in ${options.passages}; give the passages file these embeddings were computed from${options.idPrefix === undefined ? ' (or the prefix its ids carry, e.g. "wiki:", as idPrefix)' : ''}.`);
+          throw new InputError(
+            `${record.where}: passage id ${JSON.stringify(id)} is not in ${options.passages}; give the passages file these embeddings were computed from${options.idPrefix === undefined ? ' (or the prefix its ids carry, e.g. "wiki:", as idPrefix)' : ''}.`,
+          );
         }
-        if (range === 'taken') throw new InputError(`${record.where}: id ${JSON.stringify(id)} was embedded before, in this or an earlier file; each passage must be embedded once.`);
-        const passage = parsePassageRecord(await readRecord(file, range.start, range.end), layout, `${options.passages} (passage ${JSON.stringify(id)})`);
+        if (range === 'taken')
+          throw new InputError(
+            `${record.where}: id ${JSON.stringify(id)} was embedded before, in this or an earlier file; each passage must be embedded once.`,
+          );
+        const passage = parsePassageRecord(
+          await readRecord(file, range.start, range.end),
+          layout,
+          `${options.passages} (passage ${JSON.stringify(id)})`,
+        );
         yield { id: passage.id, title: passage.title, text: passage.text, vector: record.vector };
         if (++done % 100_000 === 0) options.onProgress?.('embeddings', done);
       }
@@ -118,6 +129,7 @@ export async function* joinEmbeddingsWithPassages(options: JoinOptions): AsyncGe
 
 function stripPrefix(record: EmbeddingRecord, prefix: string | undefined): string {
   if (prefix === undefined || prefix === '') return record.id;
-  if (!record.id.startsWith(prefix)) throw new InputError(`${record.where}: id ${JSON.stringify(record.id)} does not start with the id prefix ${JSON.stringify(prefix)}.`);
+  if (!record.id.startsWith(prefix))
+    throw new InputError(`${record.where}: id ${JSON.stringify(record.id)} does not start with the id prefix ${JSON.stringify(prefix)}.`);
   return record.id.slice(prefix.length);
 }

@@ -61,7 +61,8 @@ export class NumpyArray implements PyObject {
     const bytes = raw as Uint8Array;
     if (!this.dtype.isFloat32 && !this.dtype.isBigEndianFloat32) return; // the shard reader names the dtype
     const n = this.shape.reduce((a, b) => a * b, 1);
-    if (bytes.length !== n * 4) this.fail(`an ndarray of shape (${this.shape.join(', ')}) float32 needs ${n * 4} bytes, found ${bytes.length}`);
+    if (bytes.length !== n * 4)
+      this.fail(`an ndarray of shape (${this.shape.join(', ')}) float32 needs ${n * 4} bytes, found ${bytes.length}`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const little = this.dtype.isFloat32;
     const values = new Float32Array(n);
@@ -84,7 +85,8 @@ const reconstruct: GlobalHandler = {
 const fromBuffer: GlobalHandler = {
   call(args, fail) {
     const [buffer, dtype, shape, order] = args;
-    if (args.length !== 4 || order !== 'C') fail(`expected _frombuffer(buffer, dtype, shape, 'C'), found ${args.length} arguments, order ${describe(order)}`);
+    if (args.length !== 4 || order !== 'C')
+      fail(`expected _frombuffer(buffer, dtype, shape, 'C'), found ${args.length} arguments, order ${describe(order)}`);
     const array = new NumpyArray(fail);
     array.fill(shape!, dtype!, buffer!);
     return array;

@@ -27,7 +27,9 @@ export type PassageFormat = 'tsv' | 'jsonl';
 export function passageFormat(path: string): PassageFormat {
   if (/\.(tsv|csv)$/i.test(path)) return 'tsv';
   if (/\.jsonl?$/i.test(path)) return 'jsonl';
-  throw new InputError(`passages file ${path}: cannot tell its layout from the name; expected DPR's .tsv (id, text, title) or a .jsonl of {"id", "title", "text"}.`);
+  throw new InputError(
+    `passages file ${path}: cannot tell its layout from the name; expected DPR's .tsv (id, text, title) or a .jsonl of {"id", "title", "text"}.`,
+  );
 }
 
 export function readPassages(path: string): AsyncGenerator<SourcePassage> {
@@ -60,12 +62,14 @@ export function splitTsvRecord(text: string, fail: (problem: string) => never): 
         field += '"';
         i = quote + 2;
       }
-      if (i < text.length && text[i] !== '\t') fail(`unexpected ${JSON.stringify(text[i])} after the closing quote of field ${fields.length + 1}`);
+      if (i < text.length && text[i] !== '\t')
+        fail(`unexpected ${JSON.stringify(text[i])} after the closing quote of field ${fields.length + 1}`);
     } else {
       const tab = text.indexOf('\t', i);
       const stop = tab < 0 ? text.length : tab;
       field = text.slice(i, stop);
-      if (field.includes('"')) fail(`field ${fields.length + 1} holds a quote but does not start with one (quote the whole field and double the inner quote)`);
+      if (field.includes('"'))
+        fail(`field ${fields.length + 1} holds a quote but does not start with one (quote the whole field and double the inner quote)`);
       i = stop;
     }
     fields.push(field);
@@ -86,7 +90,10 @@ export function tsvLayout(headerLine: string, path: string): TsvLayout {
   const names = headerLine.split('\t');
   const column = (name: string): number => {
     const at = names.indexOf(name);
-    if (at < 0) throw new InputError(`${path}:1: the header ${JSON.stringify(headerLine.slice(0, 80))} has no "${name}" column; expected DPR's "id<TAB>text<TAB>title".`);
+    if (at < 0)
+      throw new InputError(
+        `${path}:1: the header ${JSON.stringify(headerLine.slice(0, 80))} has no "${name}" column; expected DPR's "id<TAB>text<TAB>title".`,
+      );
     return at;
   };
   return { columns: names.length, idAt: column('id'), textAt: column('text'), titleAt: column('title') };
@@ -136,8 +143,14 @@ export async function readTsvLayout(path: string): Promise<TsvLayout> {
 }
 
 /** Parses again a record whose byte range a reader reported (`layout` for TSV files, from readTsvLayout). */
-export function parsePassageRecord(bytes: Uint8Array, layout: TsvLayout | undefined, where: string): { id: string; title: string; text: string } {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/\r?\n$/, '');
+export function parsePassageRecord(
+  bytes: Uint8Array,
+  layout: TsvLayout | undefined,
+  where: string,
+): { id: string; title: string; text: string } {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (layout === undefined) {
     const r = JSON.parse(text) as { id: string | number; title?: string; text: string };
     return { id: String(r.id), title: r.title ?? '', text: r.text };
@@ -159,7 +172,13 @@ async function* readJsonlPassages(path: string): AsyncGenerator<SourcePassage> {
       throw new InputError(`${where}: not valid JSON (${(e as Error).message}); expected one {"id", "title", "text"} object per line.`);
     }
     const r = record as { id?: unknown; title?: unknown; text?: unknown };
-    if (typeof record !== 'object' || record === null || (typeof r.id !== 'string' && typeof r.id !== 'number') || typeof r.text !== 'string' || (r.title !== undefined && typeof r.title !== 'string')) {
+    if (
+      typeof record !== 'object' ||
+      record === null ||
+      (typeof r.id !== 'string' && typeof r.id !== 'number') ||
+      typeof r.text !== 'string' ||
+      (r.title !== undefined && typeof r.title !== 'string')
+    ) {
       throw new InputError(`${where}: expected {"id": string or number, "title"?: string, "text": string}.`);
     }
     yield { id: String(r.id), title: (r.title as string | undefined) ?? '', text: r.text, where, start: line.start, end: line.end };

@@ -58,7 +58,7 @@ async function readRange(path: string, from: number, to: number, sink: (data: Ui
   const file = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(Math.min(READ_BYTES, Math.max(1, to - from)));
-    for (let position = from; position < to; ) {
+    for (let position = from; position < to;) {
       const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, to - position), position);
       if (bytesRead === 0) throw new Error(`${path} ended at byte ${position}, before ${to}`);
       sink(buffer.subarray(0, bytesRead));
@@ -110,6 +110,7 @@ export async function checkFile(path: string, record: FileChecksum): Promise<str
       problems.push(`bytes ${start}–${Math.min(record.bytes, start + record.chunk_bytes) - 1} differ from the recorded checksum`);
     }
   });
-  if (actual.sha256.length !== record.sha256.length) problems.push(`the record lists ${record.sha256.length} chunks, the recorded length implies ${actual.sha256.length}`);
+  if (actual.sha256.length !== record.sha256.length)
+    problems.push(`the record lists ${record.sha256.length} chunks, the recorded length implies ${actual.sha256.length}`);
   return problems;
 }

@@ -68,8 +68,10 @@ function convertBytes(bytes: Uint8Array, from: SafetensorsDtype, to: OutputDtype
 export async function convertCheckpoint(srcDir: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertReport> {
   const dtype = options.dtype ?? 'float32';
   const from = options.from ?? 'auto';
-  if (dtype !== 'float32' && dtype !== 'float16') throw new InputError(`dtype must be "float32" or "float16", got ${JSON.stringify(dtype)}.`);
-  if (!['auto', 'safetensors', 'pytorch'].includes(from)) throw new InputError(`from must be "auto", "safetensors" or "pytorch", got ${JSON.stringify(from)}.`);
+  if (dtype !== 'float32' && dtype !== 'float16')
+    throw new InputError(`dtype must be "float32" or "float16", got ${JSON.stringify(dtype)}.`);
+  if (!['auto', 'safetensors', 'pytorch'].includes(from))
+    throw new InputError(`from must be "auto", "safetensors" or "pytorch", got ${JSON.stringify(from)}.`);
   srcDir = resolve(srcDir);
   outDir = resolve(outDir);
   checkNotSource(srcDir, outDir);
@@ -85,7 +87,9 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
     const architecture = chooseArchitecture(config, configPath, source, rawConfig, warnings);
     const plan = checkKeys(source, config, configPath, architecture);
     if (plan.unknown.length > 0) {
-      warnings.push(`${plan.unknown.length} key(s) that ${architecture} does not use were left out: ${plan.unknown.slice(0, 10).join(', ')}${plan.unknown.length > 10 ? ', …' : ''}`);
+      warnings.push(
+        `${plan.unknown.length} key(s) that ${architecture} does not use were left out: ${plan.unknown.slice(0, 10).join(', ')}${plan.unknown.length > 10 ? ', …' : ''}`,
+      );
     }
 
     const staging = `${outDir}.partial-${process.pid}-${Date.now().toString(36)}`;
@@ -98,7 +102,9 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
         [...plan.sources].map(([name, src]) => {
           const info = source.tensors.get(src)!;
           return {
-            name, dtype: outDtype, shape: info.shape,
+            name,
+            dtype: outDtype,
+            shape: info.shape,
             data: () => convertBytes(source.readBytes(src), info.dtype, dtype, src, source.path),
           };
         }),
@@ -122,9 +128,18 @@ export async function convertCheckpoint(srcDir: string, outDir: string, options:
       source.close();
       publish(staging, outDir, [...copied, SAFETENSORS_WEIGHTS]);
       return {
-        source: source.path, sourceFormat: source.format, architecture, dtype, outDir,
-        tensors: plan.sources.size, bytesWritten, renamed: plan.renamed, dropped: plan.dropped, unknown: plan.unknown,
-        copiedFiles: copied, warnings,
+        source: source.path,
+        sourceFormat: source.format,
+        architecture,
+        dtype,
+        outDir,
+        tensors: plan.sources.size,
+        bytesWritten,
+        renamed: plan.renamed,
+        dropped: plan.dropped,
+        unknown: plan.unknown,
+        copiedFiles: copied,
+        warnings,
       };
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -150,7 +165,9 @@ function chooseArchitecture(
       `${configPath}: "architectures" names none of DPRQuestionEncoder, DPRContextEncoder, DPRReader, and the keys of ${basename(source.path)} do not tell; add the right one to config.json.`,
     );
   }
-  warnings.push(`config.json names no DPR architecture; ${inferred} was inferred from the weight names and written to the converted config.json`);
+  warnings.push(
+    `config.json names no DPR architecture; ${inferred} was inferred from the weight names and written to the converted config.json`,
+  );
   rawConfig['architectures'] = [inferred];
   return inferred;
 }
@@ -161,10 +178,13 @@ function checkKeys(source: WeightSource, config: DPRConfig, configPath: string, 
   const problems = describeKeyProblems(plan, { limit: 20 });
   if (problems.length > 0) {
     const inferred = inferArchitecture(source.tensors.keys());
-    const hint = inferred !== undefined && inferred !== architecture
-      ? `\nThe weight names look like a ${inferred} checkpoint, but config.json says ${architecture}.`
-      : '';
-    throw new WeightLoadError(`${basename(source.path)} does not match ${configPath} (${architecture}):\n${problems.join('\n')}${hint}\n(file ${source.path})`);
+    const hint =
+      inferred !== undefined && inferred !== architecture
+        ? `\nThe weight names look like a ${inferred} checkpoint, but config.json says ${architecture}.`
+        : '';
+    throw new WeightLoadError(
+      `${basename(source.path)} does not match ${configPath} (${architecture}):\n${problems.join('\n')}${hint}\n(file ${source.path})`,
+    );
   }
   return plan;
 }
@@ -177,7 +197,10 @@ function checkNotSource(srcDir: string, outDir: string): void {
     const [a, b] = [statSync(srcDir), statSync(outDir)];
     same = a.dev === b.dev && a.ino === b.ino;
   }
-  if (same) throw new InputError(`\`outDir\` ${outDir} is the source directory \`srcDir\`; converting would overwrite the checkpoint it reads. Choose another \`outDir\`.`);
+  if (same)
+    throw new InputError(
+      `\`outDir\` ${outDir} is the source directory \`srcDir\`; converting would overwrite the checkpoint it reads. Choose another \`outDir\`.`,
+    );
 }
 
 function checkOutDir(outDir: string, files: string[], overwrite: boolean): void {
@@ -187,7 +210,9 @@ function checkOutDir(outDir: string, files: string[], overwrite: boolean): void 
   const present = new Set(readdirSync(outDir));
   const clash = files.filter((f) => present.has(f));
   if (clash.length > 0) {
-    throw new InputError(`output directory ${outDir} already holds ${clash.join(', ')}; choose another directory or pass overwrite (--force).`);
+    throw new InputError(
+      `output directory ${outDir} already holds ${clash.join(', ')}; choose another directory or pass overwrite (--force).`,
+    );
   }
 }
 

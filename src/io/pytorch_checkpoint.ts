@@ -72,7 +72,10 @@ export class PytorchCheckpoint {
     } else {
       closeSync(fd);
       const hex = [...head].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-      failIn(path, `not a PyTorch checkpoint: it starts with bytes ${hex}, neither a zip archive ("PK\\x03\\x04") nor a legacy torch.save pickle (0x80)`);
+      failIn(
+        path,
+        `not a PyTorch checkpoint: it starts with bytes ${hex}, neither a zip archive ("PK\\x03\\x04") nor a legacy torch.save pickle (0x80)`,
+      );
     }
     return new PytorchCheckpoint(path, opened.format, opened.tensors, opened.read, opened.close);
   }
@@ -113,7 +116,6 @@ export class PytorchCheckpoint {
   }
 }
 
-
 /** Checks every tensor lies inside its storage and that each storage key has one dtype and size. */
 function validateTensors(path: string, tensors: Map<string, TensorRef>): Map<string, StorageRef> {
   const roots = new Map<string, StorageRef>();
@@ -128,11 +130,17 @@ function validateTensors(path: string, tensors: Map<string, TensorRef>): Map<str
     if (numel === 0) continue;
     const last = t.storageOffset + maxIndex(t.shape, t.stride);
     if (last >= s.numel) {
-      failIn(path, `tensor "${name}" of shape [${t.shape.join(', ')}] (offset ${t.storageOffset}, stride [${t.stride.join(', ')}]) reaches element ${last} of a ${s.numel}-element storage`);
+      failIn(
+        path,
+        `tensor "${name}" of shape [${t.shape.join(', ')}] (offset ${t.storageOffset}, stride [${t.stride.join(', ')}]) reaches element ${last} of a ${s.numel}-element storage`,
+      );
     }
     if (!isContiguous(t.shape, t.stride) && numel > s.numel) {
       // Overlapping strides (an expanded view) would make the tensor larger than the bytes in the file.
-      failIn(path, `tensor "${name}" has overlapping strides [${t.stride.join(', ')}] (${numel} elements from a ${s.numel}-element storage); save tensor.contiguous() instead`);
+      failIn(
+        path,
+        `tensor "${name}" has overlapping strides [${t.stride.join(', ')}] (${numel} elements from a ${s.numel}-element storage); save tensor.contiguous() instead`,
+      );
     }
   }
   return roots;
@@ -144,15 +152,19 @@ function openZip(path: string): Opened {
     const pickles = [...zip.entries.keys()].filter((n) => n === 'data.pkl' || n.endsWith('/data.pkl'));
     const top = pickles.filter((n) => n.split('/').length <= 2);
     if (top.length !== 1) {
-      failIn(path, top.length === 0
-        ? 'the zip archive has no <archive>/data.pkl entry, so it is not a torch.save checkpoint'
-        : `the zip archive holds several data.pkl entries (${top.join(', ')})`);
+      failIn(
+        path,
+        top.length === 0
+          ? 'the zip archive has no <archive>/data.pkl entry, so it is not a torch.save checkpoint'
+          : `the zip archive holds several data.pkl entries (${top.join(', ')})`,
+      );
     }
     const prefix = top[0]!.slice(0, -'data.pkl'.length);
     const byteorder = zip.entries.get(`${prefix}byteorder`);
     if (byteorder !== undefined) {
       const order = zip.readEntry(byteorder.name).toString('latin1');
-      if (order !== 'little') failIn(path, `the checkpoint was saved with byteorder "${order.slice(0, 16)}"; only little-endian checkpoints are supported`);
+      if (order !== 'little')
+        failIn(path, `the checkpoint was saved with byteorder "${order.slice(0, 16)}"; only little-endian checkpoints are supported`);
     }
     const policy: UnpicklePolicy = {
       globals: CHECKPOINT_GLOBALS,
@@ -169,7 +181,10 @@ function openZip(path: string): Opened {
       if (entry === undefined) failIn(path, `storage "${s.rootKey}" has no entry ${entryName} in the archive (truncated or corrupt)`);
       const bytes = s.rootNumel * DTYPE_BYTES[s.dtype];
       if (entry.uncompressedSize !== bytes) {
-        failIn(path, `storage entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle declares ${s.rootNumel} × ${s.dtype} = ${bytes}`);
+        failIn(
+          path,
+          `storage entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle declares ${s.rootNumel} × ${s.dtype} = ${bytes}`,
+        );
       }
     }
     return {
@@ -200,10 +215,14 @@ function readLegacyPickles(path: string, fd: number, size: number): { tensors: M
       const plain: UnpicklePolicy = { globals: new Map() };
       const magic = unpickle(head, plain, path, 0);
       if (magic.value !== LEGACY_MAGIC_NUMBER) {
-        failIn(path, `not a PyTorch checkpoint: the first pickle is ${describe(magic.value)}, not torch's magic number 0x${LEGACY_MAGIC_NUMBER.toString(16)}`);
+        failIn(
+          path,
+          `not a PyTorch checkpoint: the first pickle is ${describe(magic.value)}, not torch's magic number 0x${LEGACY_MAGIC_NUMBER.toString(16)}`,
+        );
       }
       const protocol = unpickle(head, plain, path, magic.end);
-      if (protocol.value !== LEGACY_PROTOCOL_VERSION) failIn(path, `unsupported legacy protocol version ${describe(protocol.value)} (expected ${LEGACY_PROTOCOL_VERSION})`);
+      if (protocol.value !== LEGACY_PROTOCOL_VERSION)
+        failIn(path, `unsupported legacy protocol version ${describe(protocol.value)} (expected ${LEGACY_PROTOCOL_VERSION})`);
       const sysInfo = unpickle(head, plain, path, protocol.end);
       if (!(sysInfo.value instanceof Map) || sysInfo.value.get('little_endian') !== true) {
         failIn(path, 'the checkpoint was not saved on a little-endian machine (sys_info.little_endian is not True); it is not supported');
@@ -237,9 +256,11 @@ function openLegacy(path: string, fd: number, size: number): Opened {
     if (s === undefined) failIn(path, `storage "${key}" in the key list is not used by any tensor`);
     if (offsets.has(key)) failIn(path, `storage "${key}" appears twice in the key list`);
     const count = readExactly(fd, 8, p, path, `the size of storage "${key}"`).readBigInt64LE(0);
-    if (count !== BigInt(s.rootNumel)) failIn(path, `storage "${key}" at byte ${p} holds ${count} elements, but the pickle declares ${s.rootNumel}`);
+    if (count !== BigInt(s.rootNumel))
+      failIn(path, `storage "${key}" at byte ${p} holds ${count} elements, but the pickle declares ${s.rootNumel}`);
     const bytes = s.rootNumel * DTYPE_BYTES[s.dtype];
-    if (p + 8 + bytes > size) failIn(path, `storage "${key}" runs past the end of the file (needs ${bytes} bytes at byte ${p + 8} of ${size}; truncated)`);
+    if (p + 8 + bytes > size)
+      failIn(path, `storage "${key}" runs past the end of the file (needs ${bytes} bytes at byte ${p + 8} of ${size}; truncated)`);
     offsets.set(key, p + 8);
     p += 8 + bytes;
   }

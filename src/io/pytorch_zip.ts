@@ -108,7 +108,10 @@ export class ZipReader {
     if (crc32 === undefined) return;
     const actual = crc32(data) >>> 0;
     if (actual !== entry.crc32) {
-      failIn(this.path, `entry "${entry.name}" fails its CRC-32 check (0x${actual.toString(16)} != 0x${entry.crc32.toString(16)}; the file is corrupt)`);
+      failIn(
+        this.path,
+        `entry "${entry.name}" fails its CRC-32 check (0x${actual.toString(16)} != 0x${entry.crc32.toString(16)}; the file is corrupt)`,
+      );
     }
   }
 
@@ -144,7 +147,8 @@ function locateDirectory(fd: number, size: number, file: string): DirectoryLocat
     }
   }
   if (eocd < 0) failIn(file, 'no zip end-of-central-directory record (the archive is truncated or not a zip file)');
-  if (tail.readUInt16LE(eocd + 4) !== 0 && tail.readUInt16LE(eocd + 4) !== 0xffff) failIn(file, 'multi-disk zip archives are not supported');
+  if (tail.readUInt16LE(eocd + 4) !== 0 && tail.readUInt16LE(eocd + 4) !== 0xffff)
+    failIn(file, 'multi-disk zip archives are not supported');
   const classic = {
     count: tail.readUInt16LE(eocd + 10),
     size: tail.readUInt32LE(eocd + 12),
@@ -235,11 +239,17 @@ function locateData(fd: number, entry: CentralEntry, dataEnd: number, file: stri
   const local = readExactly(fd, 30, localOffset, file, `the local header of "${name}"`);
   if (local.readUInt32LE(0) !== LOCAL_SIGNATURE) failIn(file, `entry "${name}" has a bad local header signature`);
   const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  if (local.readUInt16LE(26) !== nameLength || readExactly(fd, nameLength, localOffset + 30, file, 'an entry name').toString('utf8') !== name) {
+  if (
+    local.readUInt16LE(26) !== nameLength ||
+    readExactly(fd, nameLength, localOffset + 30, file, 'an entry name').toString('utf8') !== name
+  ) {
     failIn(file, `entry "${name}": local header and central directory disagree on the name`);
   }
   if (dataOffset + entry.compressedSize > dataEnd) {
-    failIn(file, `entry "${name}" data [${dataOffset}, ${dataOffset + entry.compressedSize}) runs past the archive data (ends at ${dataEnd}; truncated or corrupt)`);
+    failIn(
+      file,
+      `entry "${name}" data [${dataOffset}, ${dataOffset + entry.compressedSize}) runs past the archive data (ends at ${dataEnd}; truncated or corrupt)`,
+    );
   }
   return dataOffset;
 }
@@ -247,7 +257,10 @@ function locateData(fd: number, entry: CentralEntry, dataEnd: number, file: stri
 function readCentralDirectory(fd: number, size: number, file: string): Map<string, ZipEntry> {
   const dir = locateDirectory(fd, size, file);
   if (dir.offset + dir.size > dir.limit) {
-    failIn(file, `the central directory [${dir.offset}, ${dir.offset + dir.size}) runs past its end record at ${dir.limit} (truncated or corrupt archive)`);
+    failIn(
+      file,
+      `the central directory [${dir.offset}, ${dir.offset + dir.size}) runs past its end record at ${dir.limit} (truncated or corrupt archive)`,
+    );
   }
   if (dir.count * 46 > dir.size) failIn(file, `the central directory claims ${dir.count} entries but has only ${dir.size} bytes`);
   const cd = readExactly(fd, dir.size, dir.offset, file, 'the central directory');

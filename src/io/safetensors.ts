@@ -11,11 +11,19 @@ import { WeightLoadError } from '../errors.js';
 import { decodeFloat16 } from './float16.js';
 import { failIn, openForReading, readExactly } from './open_file.js';
 
-export type SafetensorsDtype =
-  | 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
+export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 export const DTYPE_BYTES: Record<SafetensorsDtype, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 };
 
 export interface TensorInfo {
@@ -70,19 +78,27 @@ export function parseHeader(headerBytes: Uint8Array, fileSize: number, file: str
       failIn(file, `tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
     }
     if (
-      !Array.isArray(offsets) || offsets.length !== 2 ||
-      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      offsets[0] > offsets[1]
     ) {
       failIn(file, `tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     if (end > dataSize) {
-      failIn(file, `tensor "${name}" runs past the end of the file (ends at byte ${end} of a ${dataSize}-byte buffer; the file may be truncated)`);
+      failIn(
+        file,
+        `tensor "${name}" runs past the end of the file (ends at byte ${end} of a ${dataSize}-byte buffer; the file may be truncated)`,
+      );
     }
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
     const expectedBytes = numel * DTYPE_BYTES[dtype as SafetensorsDtype];
     if (end - begin !== expectedBytes) {
-      failIn(file, `tensor "${name}" occupies ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${dtype} needs ${expectedBytes}`);
+      failIn(
+        file,
+        `tensor "${name}" occupies ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${dtype} needs ${expectedBytes}`,
+      );
     }
     tensors.set(name, { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin, end });
   }

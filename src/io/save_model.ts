@@ -23,7 +23,12 @@ export function typedArrayBytes(values: Float32Array | BigInt64Array): Uint8Arra
  * Writes `config.json` (the given text), `model.safetensors` and copies of `copies` (file name →
  * source path, e.g. a tokenizer's files) into `dir`, atomically as a whole.
  */
-export function saveModelDirectory(dir: string, configText: string, tensors: TensorToWrite[], copies: ReadonlyMap<string, string> = new Map()): void {
+export function saveModelDirectory(
+  dir: string,
+  configText: string,
+  tensors: TensorToWrite[],
+  copies: ReadonlyMap<string, string> = new Map(),
+): void {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   writeDirectoryAtomic(dir, (tmp) => {
     writeSafetensors(join(tmp, SAFETENSORS_WEIGHTS), sorted, { ...PT_SAFETENSORS_METADATA });

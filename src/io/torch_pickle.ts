@@ -75,40 +75,58 @@ function rebuildTensor(args: PyValue[], fail: (p: string) => never, withGrad: bo
     if (typeof requiresGrad !== 'boolean') fail(`requires_grad must be a bool, got ${describe(requiresGrad)}`);
     if (!(hooks instanceof Map) || hooks.size !== 0) fail(`backward_hooks must be an empty OrderedDict, got ${describe(hooks)}`);
   }
-  return { pyType: 'tensor', storage: storage as StorageRef, storageOffset: nonNegativeInt(offset!, 'storage_offset', fail), shape, stride: strides };
+  return {
+    pyType: 'tensor',
+    storage: storage as StorageRef,
+    storageOffset: nonNegativeInt(offset!, 'storage_offset', fail),
+    shape,
+    stride: strides,
+  };
 }
 
 /** The globals a state dict written by torch.save may name, and what each does here. */
 export const CHECKPOINT_GLOBALS: ReadonlyMap<string, GlobalHandler> = new Map<string, GlobalHandler>([
-  ['collections.OrderedDict', {
-    call(args, fail) {
-      if (args.length === 0) return new Map();
-      const [items] = args;
-      if (args.length !== 1 || !Array.isArray(items)) return fail(`expected no arguments or one list of pairs, got ${args.length}`);
-      const dict: PyDict = new Map();
-      for (const pair of items) {
-        if (!(pair instanceof PyTuple) || pair.length !== 2) fail(`expected (key, value) pairs, got ${describe(pair)}`);
-        dict.set((pair as PyTuple).items[0]!, (pair as PyTuple).items[1]!);
-      }
-      return dict;
+  [
+    'collections.OrderedDict',
+    {
+      call(args, fail) {
+        if (args.length === 0) return new Map();
+        const [items] = args;
+        if (args.length !== 1 || !Array.isArray(items)) return fail(`expected no arguments or one list of pairs, got ${args.length}`);
+        const dict: PyDict = new Map();
+        for (const pair of items) {
+          if (!(pair instanceof PyTuple) || pair.length !== 2) fail(`expected (key, value) pairs, got ${describe(pair)}`);
+          dict.set((pair as PyTuple).items[0]!, (pair as PyTuple).items[1]!);
+        }
+        return dict;
+      },
     },
-  }],
+  ],
   ['torch._utils._rebuild_tensor_v2', { call: (args, fail) => rebuildTensor(args, fail, true) }],
   ['torch._utils._rebuild_tensor', { call: (args, fail) => rebuildTensor(args, fail, false) }],
-  ['torch._utils._rebuild_parameter', {
-    call(args, fail) {
-      if (args.length !== 3 || !isTensor(args[0]!)) return fail(`expected (tensor, requires_grad, backward_hooks), got ${args.length} arguments`);
-      return args[0]!;
+  [
+    'torch._utils._rebuild_parameter',
+    {
+      call(args, fail) {
+        if (args.length !== 3 || !isTensor(args[0]!))
+          return fail(`expected (tensor, requires_grad, backward_hooks), got ${args.length} arguments`);
+        return args[0]!;
+      },
     },
-  }],
-  ['torch._utils._rebuild_parameter_with_state', {
-    call(args, fail) {
-      if (args.length !== 4 || !isTensor(args[0]!)) return fail(`expected (tensor, requires_grad, backward_hooks, state), got ${args.length} arguments`);
-      const state = args[3]!;
-      if (!(state === null || (state instanceof Map && state.size === 0))) return fail(`parameter state ${describe(state)} is not supported`);
-      return args[0]!;
+  ],
+  [
+    'torch._utils._rebuild_parameter_with_state',
+    {
+      call(args, fail) {
+        if (args.length !== 4 || !isTensor(args[0]!))
+          return fail(`expected (tensor, requires_grad, backward_hooks, state), got ${args.length} arguments`);
+        const state = args[3]!;
+        if (!(state === null || (state instanceof Map && state.size === 0)))
+          return fail(`parameter state ${describe(state)} is not supported`);
+        return args[0]!;
+      },
     },
-  }],
+  ],
   // Storage classes appear only as the storage_type of a persistent id; they cannot be called.
   ...[...STORAGE_DTYPES.keys()].map((name): [string, GlobalHandler] => [name, {}]),
 ]);
@@ -117,7 +135,9 @@ export const CHECKPOINT_GLOBALS: ReadonlyMap<string, GlobalHandler> = new Map<st
 export function storageFromPid(pid: PyValue, legacy: boolean, fail: (p: string) => never): StorageRef {
   const length = legacy ? 6 : 5;
   if (!(pid instanceof PyTuple) || pid.length !== length) {
-    return fail(`persistent id ${describe(pid)} is not a ${length}-tuple ('storage', storage_type, key, location, numel${legacy ? ', view_metadata' : ''})`);
+    return fail(
+      `persistent id ${describe(pid)} is not a ${length}-tuple ('storage', storage_type, key, location, numel${legacy ? ', view_metadata' : ''})`,
+    );
   }
   const [tag, type, key, location, numel, view] = pid.items;
   if (tag !== 'storage') fail(`persistent id tag ${describe(tag)} is not "storage"`);
@@ -139,7 +159,9 @@ export function storageFromPid(pid: PyValue, legacy: boolean, fail: (p: string) 
 /** The state dict of a parsed pickle: string keys to tensors, nothing else. */
 export function stateDictOf(value: PyValue, fail: (p: string) => never): Map<string, TensorRef> {
   if (!(value instanceof Map)) {
-    return fail(`the pickled object is ${describe(value)}, not a state dict (an OrderedDict of tensors); save model.state_dict(), not a model or a training checkpoint`);
+    return fail(
+      `the pickled object is ${describe(value)}, not a state dict (an OrderedDict of tensors); save model.state_dict(), not a model or a training checkpoint`,
+    );
   }
   const tensors = new Map<string, TensorRef>();
   for (const [k, v] of value) {

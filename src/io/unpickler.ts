@@ -21,7 +21,15 @@ import { describe, PyGlobal, PyTuple, type PyDict, type PyValue, type UnpicklePo
 
 export { MAX_INT_BYTES, PickleTruncatedError } from './pickle_input.js';
 export {
-  describe, PyGlobal, PyTuple, type GlobalHandler, type PyDict, type PyObject, type PyValue, type UnpicklePolicy, type UnpickleResult,
+  describe,
+  PyGlobal,
+  PyTuple,
+  type GlobalHandler,
+  type PyDict,
+  type PyObject,
+  type PyValue,
+  type UnpicklePolicy,
+  type UnpickleResult,
 } from './pickle_values.js';
 
 const MARK = Symbol('mark');
@@ -316,7 +324,12 @@ function refuse(why: (fileKind: string) => string): Handler {
 const DISPATCH: Array<Handler | undefined> = (() => {
   const table = new Array<Handler | undefined>(256);
   const byName: Partial<Record<OpName, Handler>> = {
-    ...STACK_OPS, ...SCALAR_OPS, ...STRING_OPS, ...CONTAINER_OPS, ...MEMO_OPS, ...OBJECT_OPS,
+    ...STACK_OPS,
+    ...SCALAR_OPS,
+    ...STRING_OPS,
+    ...CONTAINER_OPS,
+    ...MEMO_OPS,
+    ...OBJECT_OPS,
   };
   for (const name of INSTANTIATE_BY_NAME) byName[name] = refuse((kind) => `instantiates objects by name and is not allowed in ${kind}`);
   for (const name of UNSUPPORTED) byName[name] = refuse(() => 'is not used by torch.save or numpy and is not supported');

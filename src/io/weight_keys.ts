@@ -109,8 +109,22 @@ export function describeKeyProblems(plan: KeyPlan, options: ProblemOptions = {})
   const from = (name: string, source: string): string => (source !== name ? ` (as ${source})` : '');
   list('missing', plan.missing, ', ');
   if (options.unknownIsProblem === true) list('unexpected', plan.unknown, ', ');
-  list('mis-shaped', plan.shapeMismatches.map((m) => `${m.name}${from(m.name, m.source)}: file has [${m.found.join(', ')}], config needs [${m.expected.join(', ')}]`), '; ');
-  list('not floating-point', plan.notFloat.map((m) => `${m.name}${from(m.name, m.source)}: dtype ${m.dtype}`), '; ');
-  list('given twice', plan.duplicates.map((d) => `${d.name} from ${d.sources.join(' and ')}`), '; ');
+  list(
+    'mis-shaped',
+    plan.shapeMismatches.map(
+      (m) => `${m.name}${from(m.name, m.source)}: file has [${m.found.join(', ')}], config needs [${m.expected.join(', ')}]`,
+    ),
+    '; ',
+  );
+  list(
+    'not floating-point',
+    plan.notFloat.map((m) => `${m.name}${from(m.name, m.source)}: dtype ${m.dtype}`),
+    '; ',
+  );
+  list(
+    'given twice',
+    plan.duplicates.map((d) => `${d.name} from ${d.sources.join(' and ')}`),
+    '; ',
+  );
   return lines;
 }

@@ -28,8 +28,15 @@ export const ADD_LAYER_NORM_KERNEL = 'DprAddLayerNorm';
 export interface ElementwiseAddon {
   unary(op: number, x: Float32Array, y: Float32Array, n: number, threads: number): void;
   addLayerNorm(
-    x: Float32Array, residual: Float32Array | null, gamma: Float32Array, beta: Float32Array, y: Float32Array,
-    rows: number, cols: number, eps: number, threads: number,
+    x: Float32Array,
+    residual: Float32Array | null,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+    threads: number,
   ): void;
 }
 
@@ -94,8 +101,13 @@ export function gelu(x: tf.Tensor, form: GeluForm = 'erf'): tf.Tensor {
 export function addLayerNorm<T extends tf.Tensor>(x: T, residual: T | null, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): T {
   const cols = x.shape[x.rank - 1] ?? 0;
   const fits =
-    x.rank >= 1 && cols > 0 && x.dtype === 'float32' && gamma.dtype === 'float32' && beta.dtype === 'float32' &&
-    gamma.size === cols && beta.size === cols &&
+    x.rank >= 1 &&
+    cols > 0 &&
+    x.dtype === 'float32' &&
+    gamma.dtype === 'float32' &&
+    beta.dtype === 'float32' &&
+    gamma.size === cols &&
+    beta.size === cols &&
     (residual === null || (residual.dtype === 'float32' && tf.util.arraysEqual(residual.shape, x.shape)));
   if (fits && nativeFor(ADD_LAYER_NORM_KERNEL)) {
     const inputs: tf.NamedTensorMap = residual === null ? { x, gamma, beta } : { x, residual, gamma, beta };
@@ -107,7 +119,12 @@ export function addLayerNorm<T extends tf.Tensor>(x: T, residual: T | null, gamm
 // ---- kernels ----
 
 /** A float32 output of `shape` and views of it and of `inputs`, wherever the backend keeps them. */
-function access(backendName: BackendName, backend: unknown, shape: number[], inputs: tf.TensorInfo[]): { out: tf.TensorInfo; y: Float32Array; views: Float32Array[] } {
+function access(
+  backendName: BackendName,
+  backend: unknown,
+  shape: number[],
+  inputs: tf.TensorInfo[],
+): { out: tf.TensorInfo; y: Float32Array; views: Float32Array[] } {
   if (backendName === 'wasm') {
     const wasm = backend as unknown as WasmBackendLike;
     const out = wasm.makeOutput(shape, 'float32');
@@ -166,7 +183,10 @@ export function registerFusedElementwise(addon: ElementwiseAddon, threads: () =>
   if (typeof addon.unary !== 'function' || typeof addon.addLayerNorm !== 'function') return; // an older build
   for (const backendName of backends) {
     if (tf.findBackendFactory(backendName) === null) continue; // that backend package is not loaded
-    for (const [kernelName, make] of [[GELU_KERNEL, geluKernel], [ADD_LAYER_NORM_KERNEL, addLayerNormKernel]] as const) {
+    for (const [kernelName, make] of [
+      [GELU_KERNEL, geluKernel],
+      [ADD_LAYER_NORM_KERNEL, addLayerNormKernel],
+    ] as const) {
       const key = `${kernelName}/${backendName}`;
       if (registered.has(key)) continue;
       tf.registerKernel({ kernelName, backendName, kernelFunc: make(addon, backendName, threads) });

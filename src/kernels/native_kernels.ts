@@ -16,7 +16,12 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerFusedElementwise, unregisterFusedElementwise, fusedElementwiseBackends, type ElementwiseAddon } from './fused_elementwise.js';
+import {
+  registerFusedElementwise,
+  unregisterFusedElementwise,
+  fusedElementwiseBackends,
+  type ElementwiseAddon,
+} from './fused_elementwise.js';
 import { registerNativeMatMul, unregisterNativeMatMul, type GemmAddon } from './native_matmul.js';
 
 export const NATIVE_KERNELS_ENV_VAR = 'TFJS_DPR_NATIVE_KERNELS';
@@ -109,11 +114,18 @@ export async function registerNativeKernels(options: NativeKernelOptions = {}): 
       status = { registered: false, reason: 'this CPU has no AVX2+FMA' };
       return false;
     }
-    threads = options.threads !== undefined && Number.isInteger(options.threads) && options.threads >= 1 ? options.threads : threadsFromEnv();
+    threads =
+      options.threads !== undefined && Number.isInteger(options.threads) && options.threads >= 1 ? options.threads : threadsFromEnv();
     const backends = options.backends ?? ['wasm', 'cpu'];
     const routed = registerNativeMatMul(lib, () => threads, backends);
     if (routed > 0) registerFusedElementwise(lib, () => threads, backends);
-    status = { registered: routed > 0, isa, threads, elementwise: fusedElementwiseBackends(), ...(routed > 0 ? {} : { reason: 'no wasm or cpu backend registered' }) };
+    status = {
+      registered: routed > 0,
+      isa,
+      threads,
+      elementwise: fusedElementwiseBackends(),
+      ...(routed > 0 ? {} : { reason: 'no wasm or cpu backend registered' }),
+    };
     return status.registered;
   } catch (error) {
     status = { registered: false, reason: error instanceof Error ? error.message : String(error) };

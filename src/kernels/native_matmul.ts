@@ -23,10 +23,20 @@ import type { CpuBackendLike, WasmBackendLike } from './backend_access.js';
 /** The GEMM part of the addon (packages/dpr-native-kernels/index.d.ts). */
 export interface GemmAddon {
   gemm(
-    a: Float32Array, b: Float32Array, c: Float32Array, bias: Float32Array | null,
-    batch: number, m: number, n: number, k: number,
-    transposeA: boolean, transposeB: boolean, aBatched: boolean, bBatched: boolean,
-    relu: boolean, threads: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    aBatched: boolean,
+    bBatched: boolean,
+    relu: boolean,
+    threads: number,
   ): void;
 }
 
@@ -72,7 +82,15 @@ function planMatMul(aShape: number[], bShape: number[], transposeA: boolean, tra
   // larger one would make it smaller); a side of size 1 is broadcast whole. Mixed cases go back.
   if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return null;
   if (batch === 0 || m === 0 || n === 0 || kA === 0) return null;
-  return { outShape: [...batchDims, m, n], batch, m, n, k: kA, aBatched: batchA === batch && batch > 1, bBatched: batchB === batch && batch > 1 };
+  return {
+    outShape: [...batchDims, m, n],
+    batch,
+    m,
+    n,
+    k: kA,
+    aBatched: batchA === batch && batch > 1,
+    bBatched: batchB === batch && batch > 1,
+  };
 }
 
 /** The fused kernel's bias, if the addon supports it: exactly one value per output column. */
@@ -119,7 +137,11 @@ function cpuOperands(backend: CpuBackendLike, plan: Plan, a: tf.TensorInfo, b: t
 }
 
 function makeKernelFunc(
-  addon: GemmAddon, threads: () => number, kernelName: string, backendName: BackendName, original: tf.KernelConfig,
+  addon: GemmAddon,
+  threads: () => number,
+  kernelName: string,
+  backendName: BackendName,
+  original: tf.KernelConfig,
 ): tf.KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
@@ -144,7 +166,22 @@ function makeKernelFunc(
         ? wasmOperands(backend as unknown as WasmBackendLike, plan, a, b, bias)
         : cpuOperands(backend as unknown as CpuBackendLike, plan, a, b, bias);
     if (ops === null) return original.kernelFunc(args);
-    addon.gemm(ops.a, ops.b, ops.c, ops.bias, plan.batch, plan.m, plan.n, plan.k, transposeA, transposeB, plan.aBatched, plan.bBatched, relu, threads());
+    addon.gemm(
+      ops.a,
+      ops.b,
+      ops.c,
+      ops.bias,
+      plan.batch,
+      plan.m,
+      plan.n,
+      plan.k,
+      transposeA,
+      transposeB,
+      plan.aBatched,
+      plan.bBatched,
+      relu,
+      threads(),
+    );
     return ops.out;
   };
 }

@@ -21,8 +21,7 @@ const ACTIVATIONS: Record<string, Activation> = {
   gelu_pytorch_tanh: geluTanh,
   gelu_accurate: geluTanh,
   // FastGELUActivation: 0.5 · x · (1 + tanh(x · 0.7978845608 · (1 + 0.044715 x²)))
-  gelu_fast: (x) =>
-    tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(tf.mul(x, 0.7978845608), tf.add(1, tf.mul(0.044715, tf.square(x))))))),
+  gelu_fast: (x) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(tf.mul(x, 0.7978845608), tf.add(1, tf.mul(0.044715, tf.square(x))))))),
   // ClippedGELUActivation(-10, 10)
   gelu_10: (x) => tf.clipByValue(geluErf(x), -10, 10),
   quick_gelu: (x) => tf.mul(x, tf.sigmoid(tf.mul(1.702, x))),

@@ -17,7 +17,11 @@ export class BertEmbeddings {
   readonly tokenTypeEmbeddings: tf.Tensor2D;
   readonly layerNorm: LayerNorm;
 
-  constructor(private readonly config: DPRConfig, store: WeightStore, prefix: string) {
+  constructor(
+    private readonly config: DPRConfig,
+    store: WeightStore,
+    prefix: string,
+  ) {
     const tables = BertEmbeddings.tableSpecs(config, prefix);
     this.wordEmbeddings = store.take(tables.word) as tf.Tensor2D;
     this.positionEmbeddings = store.take(tables.position) as tf.Tensor2D;
@@ -35,13 +39,18 @@ export class BertEmbeddings {
   }
 
   static weightSpecs(config: DPRConfig, prefix: string): WeightSpec[] {
-    return [...Object.values(BertEmbeddings.tableSpecs(config, prefix)), ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, config.hidden_size)];
+    return [
+      ...Object.values(BertEmbeddings.tableSpecs(config, prefix)),
+      ...LayerNorm.weightSpecs(`${prefix}.LayerNorm`, config.hidden_size),
+    ];
   }
 
   /** HF registers `position_ids` = [[0, 1, …, max_position_embeddings − 1]] (int64) here; it is saved, never loaded. */
   static bufferSpecs(config: DPRConfig, prefix: string): BufferSpec[] {
     const n = config.max_position_embeddings;
-    return [{ name: `${prefix}.position_ids`, shape: [1, n], dtype: 'int64', values: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)) }];
+    return [
+      { name: `${prefix}.position_ids`, shape: [1, n], dtype: 'int64', values: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)) },
+    ];
   }
 
   /** ids [B, T] int32 → [B·T, H]. Ids must already be validated (in range). */

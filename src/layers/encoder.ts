@@ -2,7 +2,7 @@
  * Mirrors HF `BertEncoder`: the stack of layers, collecting hidden states and attention maps
  * when asked.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { DPRConfig } from '../config.js';
 import type { ForwardContext } from './forward_context.js';
 import { BertLayer } from './layer.js';

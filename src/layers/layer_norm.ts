@@ -11,7 +11,12 @@ export class LayerNorm {
   readonly weight: tf.Tensor1D;
   readonly bias: tf.Tensor1D;
 
-  constructor(store: WeightStore, prefix: string, size: number, readonly eps: number) {
+  constructor(
+    store: WeightStore,
+    prefix: string,
+    size: number,
+    readonly eps: number,
+  ) {
     const specs = LayerNorm.specs(prefix, size);
     this.weight = store.take(specs.weight) as tf.Tensor1D;
     this.bias = store.take(specs.bias) as tf.Tensor1D;

@@ -29,7 +29,11 @@ export class BertSelfAttention {
   private readonly heads: number;
   private readonly headSize: number;
 
-  constructor(private readonly config: DPRConfig, store: WeightStore, prefix: string) {
+  constructor(
+    private readonly config: DPRConfig,
+    store: WeightStore,
+    prefix: string,
+  ) {
     this.heads = config.num_attention_heads;
     this.headSize = config.hidden_size / config.num_attention_heads;
     const H = config.hidden_size;

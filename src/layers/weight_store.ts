@@ -54,7 +54,12 @@ export class WeightStore {
           throw new WeightLoadError(`weight "${spec.name}" has ${values.length} values; shape [${spec.shape.join(', ')}] needs ${size}.`);
         }
         // tf.variable shares the tensor's data; tidy drops the plain tensor object itself.
-        store.add(spec.name, store.trainable ? tf.tidy(() => tf.variable(tf.tensor(values, spec.shape, 'float32'), true)) : tf.tensor(values, spec.shape, 'float32'));
+        store.add(
+          spec.name,
+          store.trainable
+            ? tf.tidy(() => tf.variable(tf.tensor(values, spec.shape, 'float32'), true))
+            : tf.tensor(values, spec.shape, 'float32'),
+        );
       }
     } catch (e) {
       store.dispose();
@@ -74,7 +79,9 @@ export class WeightStore {
     const tensor = this.tensors.get(spec.name);
     if (tensor === undefined) throw new WeightLoadError(`missing weight "${spec.name}".`);
     if (!sameShape(tensor.shape, spec.shape)) {
-      throw new WeightLoadError(`weight "${spec.name}" has shape [${tensor.shape.join(', ')}]; the layer needs [${spec.shape.join(', ')}].`);
+      throw new WeightLoadError(
+        `weight "${spec.name}" has shape [${tensor.shape.join(', ')}]; the layer needs [${spec.shape.join(', ')}].`,
+      );
     }
     this.taken.add(spec.name);
     return tensor;
@@ -89,7 +96,12 @@ export class WeightStore {
    * Replaces the source tensor by one derived from it (computed once, at load), stored under
    * `name`; the source is disposed.
    */
-  derive(name: string, source: WeightSpec, compute: (input: tf.Tensor) => tf.Tensor, inverse: (derived: tf.Tensor) => tf.Tensor = compute): tf.Tensor {
+  derive(
+    name: string,
+    source: WeightSpec,
+    compute: (input: tf.Tensor) => tf.Tensor,
+    inverse: (derived: tf.Tensor) => tf.Tensor = compute,
+  ): tf.Tensor {
     const input = this.take(source);
     const derived = tf.tidy(() => compute(input));
     this.derivedFrom.set(source.name, { name, inverse });
@@ -112,7 +124,8 @@ export class WeightStore {
 
   /** Every weight as a trainable variable by HF name (a trainable store only). */
   variables(): Map<string, tf.Variable> {
-    if (!this.trainable) throw new WeightLoadError('these weights were not loaded as trainable; load the model with { trainable: true } to train it.');
+    if (!this.trainable)
+      throw new WeightLoadError('these weights were not loaded as trainable; load the model with { trainable: true } to train it.');
     return new Map([...this.tensors].map(([name, t]) => [name, t as tf.Variable]));
   }
 

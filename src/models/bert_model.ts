@@ -36,7 +36,11 @@ export class BertModel {
   readonly embeddings: BertEmbeddings;
   readonly encoder: BertEncoder;
 
-  constructor(readonly config: DPRConfig, store: WeightStore, prefix: string) {
+  constructor(
+    readonly config: DPRConfig,
+    store: WeightStore,
+    prefix: string,
+  ) {
     this.embeddings = new BertEmbeddings(config, store, `${prefix}.embeddings`);
     this.encoder = new BertEncoder(config, store, `${prefix}.encoder`);
   }

@@ -19,7 +19,11 @@ export class DPREncoder {
   readonly bertModel: BertModel;
   readonly encodeProj?: Linear;
 
-  constructor(readonly config: DPRConfig, store: WeightStore, prefix: string) {
+  constructor(
+    readonly config: DPRConfig,
+    store: WeightStore,
+    prefix: string,
+  ) {
     this.bertModel = new BertModel(config, store, `${prefix}.bert_model`);
     if (config.projection_dim > 0) this.encodeProj = new Linear(store, `${prefix}.encode_proj`, config.hidden_size, config.projection_dim);
   }

@@ -38,7 +38,9 @@ function readMatrix(name: string, value: unknown, allowFloat: boolean): Matrix {
   if (value instanceof tf.Tensor) {
     if (value.isDisposed) throw new InputError(`${name} is a disposed tensor; pass a live tensor or a number[][].`);
     if (value.rank !== 2) {
-      throw new InputError(`${name} must be rank 2 [batch, sequence]; got a rank-${value.rank} tensor of shape [${value.shape.join(', ')}]. Wrap a single sequence as [ids].`);
+      throw new InputError(
+        `${name} must be rank 2 [batch, sequence]; got a rank-${value.rank} tensor of shape [${value.shape.join(', ')}]. Wrap a single sequence as [ids].`,
+      );
     }
     if (value.dtype !== 'int32' && !(allowFloat && (value.dtype === 'float32' || value.dtype === 'bool'))) {
       throw new InputError(`${name} must be an int32 tensor; got ${value.dtype}. Use tf.tensor2d(ids, shape, 'int32').`);
@@ -48,7 +50,8 @@ function readMatrix(name: string, value: unknown, allowFloat: boolean): Matrix {
     const values = new Int32Array(raw.length);
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i]!;
-      if (!Number.isInteger(v)) throw new InputError(`${name} holds the non-integer value ${v} at flat index ${i}; ${name} must hold whole numbers.`);
+      if (!Number.isInteger(v))
+        throw new InputError(`${name} holds the non-integer value ${v} at flat index ${i}; ${name} must hold whole numbers.`);
       values[i] = v;
     }
     return { rows, cols, values };
@@ -66,7 +69,9 @@ function readMatrix(name: string, value: unknown, allowFloat: boolean): Matrix {
     const row = value[r];
     if (!Array.isArray(row)) throw new InputError(`${name}[${r}] is not an array; ${name} must be number[][].`);
     if (row.length !== cols) {
-      throw new InputError(`${name} is ragged: row 0 has ${cols} entries but row ${r} has ${row.length}. Pad every row to the same length (the tokenizer's padding option does this).`);
+      throw new InputError(
+        `${name} is ragged: row 0 has ${cols} entries but row ${r} has ${row.length}. Pad every row to the same length (the tokenizer's padding option does this).`,
+      );
     }
     for (let c = 0; c < cols; c++) {
       const v = row[c];
@@ -118,7 +123,13 @@ export function checkInputs(
       `input_ids has sequences of ${ids.cols} tokens but this model accepts at most max_position_embeddings = ${config.max_position_embeddings}; truncate (tokenizer option truncation: true, max_length: ${config.max_position_embeddings}).`,
     );
   }
-  checkRange('input_ids', ids, 0, config.vocab_size, `Ids must be below vocab_size (${config.vocab_size}); was the text tokenized with this model's vocabulary?`);
+  checkRange(
+    'input_ids',
+    ids,
+    0,
+    config.vocab_size,
+    `Ids must be below vocab_size (${config.vocab_size}); was the text tokenized with this model's vocabulary?`,
+  );
 
   let attentionMask: Int32Array;
   if (inputs.attention_mask !== undefined) {

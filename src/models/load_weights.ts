@@ -51,7 +51,9 @@ export function openWeightSource(dir: string, from: SourceKind = 'auto'): Weight
   const pytorch = join(dir, PYTORCH_WEIGHTS);
   if (from === 'safetensors' || (from === 'auto' && existsSync(safetensors))) return safetensorsSource(safetensors);
   if (from === 'pytorch' || existsSync(pytorch)) return pytorchSource(pytorch);
-  throw new WeightLoadError(`${dir} has neither ${SAFETENSORS_WEIGHTS} nor ${PYTORCH_WEIGHTS}; a model directory needs one of them next to config.json.`);
+  throw new WeightLoadError(
+    `${dir} has neither ${SAFETENSORS_WEIGHTS} nor ${PYTORCH_WEIGHTS}; a model directory needs one of them next to config.json.`,
+  );
 }
 
 /** Reads every weight a model needs as float32 arrays, by HF name. */

@@ -38,7 +38,10 @@ export interface ModelClass<M> {
 export abstract class DPRPretrainedModel {
   private disposed = false;
 
-  protected constructor(readonly config: DPRConfig, protected readonly store: WeightStore) {}
+  protected constructor(
+    readonly config: DPRConfig,
+    protected readonly store: WeightStore,
+  ) {}
 
   /** Every config the three models build from is runnable unless a class says otherwise. */
   static checkConfig(_config: DPRConfig): void {}
@@ -53,7 +56,12 @@ export abstract class DPRPretrainedModel {
   }
 
   /** Builds the model from float32 arrays keyed by HF name. The backend must be ready. */
-  static fromWeights<M>(this: ModelClass<M>, config: Partial<DPRConfig>, weights: Map<string, Float32Array>, options: BuildOptions = {}): M {
+  static fromWeights<M>(
+    this: ModelClass<M>,
+    config: Partial<DPRConfig>,
+    weights: Map<string, Float32Array>,
+    options: BuildOptions = {},
+  ): M {
     return fromWeightArrays(this, config, weights, options);
   }
 
@@ -118,7 +126,12 @@ async function loadPretrained<M>(cls: ModelClass<M>, nameOrDir: string, options:
 }
 
 /** Builds a model from a config and float32 arrays keyed by HF name (e.g. random weights). */
-function fromWeightArrays<M>(cls: ModelClass<M>, config: DPRConfig | Partial<DPRConfig>, arrays: Map<string, Float32Array>, options: BuildOptions = {}): M {
+function fromWeightArrays<M>(
+  cls: ModelClass<M>,
+  config: DPRConfig | Partial<DPRConfig>,
+  arrays: Map<string, Float32Array>,
+  options: BuildOptions = {},
+): M {
   const full = makeConfig(config); // a copy, so the model's config is its own
   cls.checkConfig(full);
   const store = WeightStore.fromArrays(cls.weightSpecs(full), arrays, options);
@@ -126,7 +139,8 @@ function fromWeightArrays<M>(cls: ModelClass<M>, config: DPRConfig | Partial<DPR
     const model = new cls(full, store);
     // The specs are the list files are checked against; a layer that took another list is a bug here.
     const untaken = store.untaken();
-    if (untaken.length > 0) throw new Error(`internal: ${cls.architecture}.weightSpecs lists weights no layer takes: ${untaken.join(', ')}`);
+    if (untaken.length > 0)
+      throw new Error(`internal: ${cls.architecture}.weightSpecs lists weights no layer takes: ${untaken.join(', ')}`);
     return model;
   } catch (e) {
     store.dispose();

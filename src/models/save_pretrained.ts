@@ -38,7 +38,9 @@ function stateDict(model: DPRPretrainedModel, cls: ModelClass<DPRPretrainedModel
       }
     },
   }));
-  const buffers = cls.bufferSpecs(config).map((b): TensorToWrite => ({ name: b.name, dtype: 'I64', shape: b.shape, data: typedArrayBytes(b.values) }));
+  const buffers = cls
+    .bufferSpecs(config)
+    .map((b): TensorToWrite => ({ name: b.name, dtype: 'I64', shape: b.shape, data: typedArrayBytes(b.values) }));
   return [...weights, ...buffers];
 }
 

@@ -154,7 +154,9 @@ export class EncoderPool {
   private givenUp(failure: WorkerFailure, job: Job, seq: number): DPRError {
     const what = `${job.rows} row(s) of ${seq} tokens`;
     if (failure.outOfMemory) {
-      return new DPRError(`encoding ${what} ran out of wasm memory twice (${failure.message}); lower \`maxRowsPerCall\` or the batch size and the input length.`);
+      return new DPRError(
+        `encoding ${what} ran out of wasm memory twice (${failure.message}); lower \`maxRowsPerCall\` or the batch size and the input length.`,
+      );
     }
     return new DPRError(`an encoder worker failed twice on ${what} (${failure.message}); the pool replaced it, later calls can run.`);
   }
@@ -183,5 +185,8 @@ export class EncoderPool {
 
 function splitJob(job: Job): Job[] {
   const first = Math.ceil(job.rows / 2);
-  return [{ start: job.start, rows: first }, { start: job.start + first, rows: job.rows - first }];
+  return [
+    { start: job.start, rows: first },
+    { start: job.start + first, rows: job.rows - first },
+  ];
 }

@@ -22,9 +22,10 @@ function toRows(values: Int32Array, batch: number, seq: number): number[][] {
 async function start(init: WorkerInit): Promise<DPREncoderModel> {
   const backend = await setBackend(init.backend);
   const Model = init.kind === 'question' ? TFDPRQuestionEncoder : TFDPRContextEncoder;
-  const model = 'dir' in init.source
-    ? await Model.fromPretrained(init.source.dir)
-    : Model.fromWeights(init.source.config, new Map(init.source.weights));
+  const model =
+    'dir' in init.source
+      ? await Model.fromPretrained(init.source.dir)
+      : Model.fromWeights(init.source.config, new Map(init.source.weights));
   port!.postMessage({ type: 'ready', backend, dim: model.embeddingsSize, kernels: kernelLabel() } satisfies WorkerMessage);
   return model;
 }
@@ -42,7 +43,9 @@ const modelPromise = start(workerData as WorkerInit).catch((e: Error) => {
 function isWasmMemoryFailure(e: unknown): boolean {
   if (e instanceof WebAssembly.RuntimeError) return true;
   const message = e instanceof Error ? e.message : String(e);
-  return /memory access out of bounds|Aborted\(|out of memory|Invalid typed array length|Array buffer allocation failed|Cannot enlarge memory/i.test(message);
+  return /memory access out of bounds|Aborted\(|out of memory|Invalid typed array length|Array buffer allocation failed|Cannot enlarge memory/i.test(
+    message,
+  );
 }
 
 /**
@@ -90,6 +93,12 @@ port.on('message', async (request: EncodeRequest) => {
   } catch (e) {
     const error = e as Error;
     const fatal = isWasmMemoryFailure(e);
-    port.postMessage({ type: 'error', id: request.id, message: error.message, name: error.name, ...(fatal ? { fatal } : {}) } satisfies WorkerMessage);
+    port.postMessage({
+      type: 'error',
+      id: request.id,
+      message: error.message,
+      name: error.name,
+      ...(fatal ? { fatal } : {}),
+    } satisfies WorkerMessage);
   }
 });

@@ -15,12 +15,19 @@ export const ACTIVATION_BUDGET_BYTES = 1024 * 1024 * 1024;
  * [nh, T, T] live as scores, masked scores and softmax; the [T, H] tensors as about ten copies
  * (projections, residuals, norms); the [T, I] intermediate as input and activation of the GELU.
  */
-export function activationBytesPerRow(config: Pick<DPRConfig, 'num_attention_heads' | 'hidden_size' | 'intermediate_size'>, seq: number): number {
+export function activationBytesPerRow(
+  config: Pick<DPRConfig, 'num_attention_heads' | 'hidden_size' | 'intermediate_size'>,
+  seq: number,
+): number {
   const floats = 3 * config.num_attention_heads * seq * seq + 10 * seq * config.hidden_size + 3 * seq * config.intermediate_size;
   return floats * 4;
 }
 
 /** The most rows of `seq` tokens one worker call may hold (at least 1). */
-export function maxRowsPerCall(config: Pick<DPRConfig, 'num_attention_heads' | 'hidden_size' | 'intermediate_size'>, seq: number, budgetBytes = ACTIVATION_BUDGET_BYTES): number {
+export function maxRowsPerCall(
+  config: Pick<DPRConfig, 'num_attention_heads' | 'hidden_size' | 'intermediate_size'>,
+  seq: number,
+  budgetBytes = ACTIVATION_BUDGET_BYTES,
+): number {
   return Math.max(1, Math.floor(budgetBytes / activationBytesPerRow(config, Math.max(1, seq))));
 }

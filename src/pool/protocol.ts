@@ -7,9 +7,7 @@ import type { DPRConfig } from '../config.js';
 export type EncoderKind = 'question' | 'context';
 
 /** Where a worker gets its weights: a model directory, or float32 arrays in shared memory. */
-export type ModelSource =
-  | { dir: string }
-  | { config: Partial<DPRConfig>; weights: Array<[string, Float32Array]> };
+export type ModelSource = { dir: string } | { config: Partial<DPRConfig>; weights: Array<[string, Float32Array]> };
 
 export interface WorkerInit {
   kind: EncoderKind;

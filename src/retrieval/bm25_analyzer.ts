@@ -14,8 +14,9 @@ import { stemmer } from 'stemmer';
 
 /** Lucene's EnglishAnalyzer.ENGLISH_STOP_WORDS_SET. */
 export const LUCENE_ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
-  ('a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to ' +
-    'was will with').split(' '),
+  (
+    'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to ' + 'was will with'
+  ).split(' '),
 );
 
 /** Names the analysis in the saved index, so a different one is refused at load rather than mixed. */

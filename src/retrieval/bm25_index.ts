@@ -159,8 +159,13 @@ export class Bm25Index {
   /** The index as bytes: magic, header length, JSON header (ids, vocabulary, params), four int32 arrays. */
   toBytes(): Uint8Array {
     const header: Header = {
-      format: BM25_FORMAT, version: BM25_FORMAT_VERSION, analyzer: BM25_ANALYZER_NAME, params: { ...this.params },
-      ids: this.ids, vocabulary: this.vocabulary, postings: this.postingRows.length,
+      format: BM25_FORMAT,
+      version: BM25_FORMAT_VERSION,
+      analyzer: BM25_ANALYZER_NAME,
+      params: { ...this.params },
+      ids: this.ids,
+      vocabulary: this.vocabulary,
+      postings: this.postingRows.length,
     };
     const json = new TextEncoder().encode(JSON.stringify(header));
     const headerEnd = align4(MAGIC.length + 4 + json.length);
@@ -191,8 +196,10 @@ export class Bm25Index {
     } catch {
       return fail('its header is not valid JSON');
     }
-    if (header.format !== BM25_FORMAT || header.version !== BM25_FORMAT_VERSION) fail(`version ${header.version} is not ${BM25_FORMAT_VERSION}`);
-    if (header.analyzer !== BM25_ANALYZER_NAME) fail(`it was built with analyzer ${header.analyzer}, this version uses ${BM25_ANALYZER_NAME}`);
+    if (header.format !== BM25_FORMAT || header.version !== BM25_FORMAT_VERSION)
+      fail(`version ${header.version} is not ${BM25_FORMAT_VERSION}`);
+    if (header.analyzer !== BM25_ANALYZER_NAME)
+      fail(`it was built with analyzer ${header.analyzer}, this version uses ${BM25_ANALYZER_NAME}`);
     const counts = [header.ids.length, header.vocabulary.length + 1, header.postings, header.postings];
     let at = align4(MAGIC.length + 4 + jsonLength);
     if (bytes.byteLength !== at + counts.reduce((s, c) => s + c * 4, 0)) fail('it is truncated or has trailing bytes');

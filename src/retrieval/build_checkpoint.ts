@@ -40,7 +40,8 @@ function describeDifference(a: BuildSettings, b: BuildSettings): string {
   const flatB = { ...b, ...b.encoder, encoder: undefined } as Record<string, unknown>;
   // Every key of either side: a setting only one build has is a difference too.
   for (const key of new Set([...Object.keys(flatA), ...Object.keys(flatB)])) {
-    if (JSON.stringify(flatA[key]) !== JSON.stringify(flatB[key])) diffs.push(`${key} was ${JSON.stringify(flatA[key])}, now ${JSON.stringify(flatB[key])}`);
+    if (JSON.stringify(flatA[key]) !== JSON.stringify(flatB[key]))
+      diffs.push(`${key} was ${JSON.stringify(flatA[key])}, now ${JSON.stringify(flatB[key])}`);
   }
   return diffs.join('; ');
 }
@@ -58,8 +59,12 @@ export function rebuildDir(outDir: string): string {
 export function buildTarget(outDir: string, overwrite: boolean): string {
   if (!existsSync(join(outDir, MANIFEST_FILE))) return outDir;
   if (!overwrite) {
-    const pending = existsSync(rebuildDir(outDir)) ? ` (an interrupted rebuild is in ${rebuildDir(outDir)}: \`overwrite: true\` with \`resume: true\` continues it)` : '';
-    throw new InputError(`${outDir} already holds an index (${MANIFEST_FILE}); pass \`overwrite: true\` to replace it, or choose another \`outDir\`${pending}.`);
+    const pending = existsSync(rebuildDir(outDir))
+      ? ` (an interrupted rebuild is in ${rebuildDir(outDir)}: \`overwrite: true\` with \`resume: true\` continues it)`
+      : '';
+    throw new InputError(
+      `${outDir} already holds an index (${MANIFEST_FILE}); pass \`overwrite: true\` to replace it, or choose another \`outDir\`${pending}.`,
+    );
   }
   return rebuildDir(outDir);
 }
@@ -90,7 +95,9 @@ export function swapIndexInto(outDir: string, rebuilt: string): void {
 export function loadCheckpoint(outDir: string, staging: string, settings: BuildSettings, resume: boolean): Checkpoint {
   if (!existsSync(staging)) return freshCheckpoint(settings);
   if (!resume) {
-    throw new InputError(`${outDir} holds an interrupted build (${staging}); pass \`resume: true\` to continue it, or delete ${staging} to start over.`);
+    throw new InputError(
+      `${outDir} holds an interrupted build (${staging}); pass \`resume: true\` to continue it, or delete ${staging} to start over.`,
+    );
   }
   const path = join(staging, CHECKPOINT_FILE);
   // A build killed before its first checkpoint stored nothing worth keeping.
@@ -98,7 +105,9 @@ export function loadCheckpoint(outDir: string, staging: string, settings: BuildS
   const checkpoint = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
   const diff = describeDifference(checkpoint.settings, settings);
   if (diff !== '') {
-    throw new InputError(`cannot resume the build in ${outDir} with different settings (${diff}); use the original settings, or delete ${staging} to start over.`);
+    throw new InputError(
+      `cannot resume the build in ${outDir} with different settings (${diff}); use the original settings, or delete ${staging} to start over.`,
+    );
   }
   return checkpoint;
 }

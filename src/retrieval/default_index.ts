@@ -29,7 +29,11 @@ export interface CachedIndexPlan {
  * Works out where the index of `corpusPath` by `contextModel` is cached, and whether it is built.
  * Errors name the model as `contextModel` unless `options.option` says otherwise.
  */
-export async function planCachedIndex(contextModel: string, corpusPath: string, options: ResolveModelOptions = {}): Promise<CachedIndexPlan> {
+export async function planCachedIndex(
+  contextModel: string,
+  corpusPath: string,
+  options: ResolveModelOptions = {},
+): Promise<CachedIndexPlan> {
   const { model: contextModelDir } = await resolveModel(contextModel, ['DPRContextEncoder'], { option: 'contextModel', ...options });
   const key = createHash('sha256')
     .update(realpathSync(contextModelDir))

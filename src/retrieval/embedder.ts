@@ -39,7 +39,10 @@ export interface EmbedderOptions {
 }
 
 /** Pads rows to the longest one: ids with `padId`, mask and type ids with 0. */
-export function padRows(rows: readonly EncodedRow[], padId: number): { input_ids: number[][]; attention_mask: number[][]; token_type_ids: number[][] } {
+export function padRows(
+  rows: readonly EncodedRow[],
+  padId: number,
+): { input_ids: number[][]; attention_mask: number[][]; token_type_ids: number[][] } {
   const width = Math.max(...rows.map((r) => r.input_ids.length));
   const input_ids: number[][] = [];
   const attention_mask: number[][] = [];

@@ -29,7 +29,10 @@ export interface EmbeddedChunk<T> {
 export async function embedChunk<T>(items: T[], options: PipelineOptions<T>): Promise<Float32Array[]> {
   const rows = items.map((item) => options.tokenize(item));
   const vectors = new Array<Float32Array>(items.length);
-  const batches = bucketByLength(rows.map((r) => r.input_ids.length), { batchSize: options.batchSize, maxTokens: options.maxTokens });
+  const batches = bucketByLength(
+    rows.map((r) => r.input_ids.length),
+    { batchSize: options.batchSize, maxTokens: options.maxTokens },
+  );
   for (const batch of batches) {
     const out = await options.embedder.embed(batch.map((i) => rows[i]!));
     batch.forEach((i, j) => (vectors[i] = out[j]!));

@@ -33,7 +33,11 @@ export interface LoadEncoderOptions extends ResolveModelOptions {
   workers?: number;
 }
 
-export async function loadEncoder(modelArgument: string, accepted: readonly EncoderKind[], options: LoadEncoderOptions = {}): Promise<LoadedEncoder> {
+export async function loadEncoder(
+  modelArgument: string,
+  accepted: readonly EncoderKind[],
+  options: LoadEncoderOptions = {},
+): Promise<LoadedEncoder> {
   const info = await resolveModel(modelArgument, accepted, options);
   const model = info.model;
   const architecture = info.architecture as EncoderKind;
@@ -47,7 +51,9 @@ export async function loadEncoder(modelArgument: string, accepted: readonly Enco
     model,
     architecture,
     config: info.config,
-    configSha256: createHash('sha256').update(readFileSync(join(model, CONFIG_FILE))).digest('hex'),
+    configSha256: createHash('sha256')
+      .update(readFileSync(join(model, CONFIG_FILE)))
+      .digest('hex'),
     tokenizer,
     maxLength,
     embedder,

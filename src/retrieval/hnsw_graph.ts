@@ -32,8 +32,10 @@ const METRICS: Record<GraphMetric, MetricKind> = { ip: MetricKind.IP, cos: Metri
 const STORAGE: Record<GraphStorage, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 };
 
 export function checkHnswSettings(s: HnswSettings): void {
-  if (!(s.metric in METRICS)) throw new InputError(`hnsw metric must be one of ${Object.keys(METRICS).join(', ')}, got ${JSON.stringify(s.metric)}.`);
-  if (!(s.storage in STORAGE)) throw new InputError(`hnsw storage must be one of ${Object.keys(STORAGE).join(', ')}, got ${JSON.stringify(s.storage)}.`);
+  if (!(s.metric in METRICS))
+    throw new InputError(`hnsw metric must be one of ${Object.keys(METRICS).join(', ')}, got ${JSON.stringify(s.metric)}.`);
+  if (!(s.storage in STORAGE))
+    throw new InputError(`hnsw storage must be one of ${Object.keys(STORAGE).join(', ')}, got ${JSON.stringify(s.storage)}.`);
   for (const key of ['connectivity', 'expansion_add'] as const) {
     if (!Number.isInteger(s[key]) || s[key] < 2) throw new InputError(`hnsw ${key} must be an integer ≥ 2, got ${s[key]}.`);
   }

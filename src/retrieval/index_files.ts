@@ -12,7 +12,13 @@ import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
 import { ChunkedHasher, type FileChecksum } from '../io/checksums.js';
 import { encodeFloat16 } from '../io/float16.js';
 import {
-  EMBEDDING_FILES, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE, passageLine, type EmbeddingDtype, type IndexManifest,
+  EMBEDDING_FILES,
+  MANIFEST_FILE,
+  OFFSETS_FILE,
+  PASSAGES_FILE,
+  passageLine,
+  type EmbeddingDtype,
+  type IndexManifest,
 } from './index_format.js';
 
 /** A passage with its vector, as the index files store it (an id keeps its JSON type). */
@@ -83,7 +89,8 @@ export class IndexFilesWriter {
     const lines: Buffer[] = [];
     let position = this.passages.bytes;
     rows.forEach((row, r) => {
-      if (row.vector.length !== dim) throw new InputError(`passage ${JSON.stringify(row.id)} has a vector of ${row.vector.length} values, the others ${dim}.`);
+      if (row.vector.length !== dim)
+        throw new InputError(`passage ${JSON.stringify(row.id)} has a vector of ${row.vector.length} values, the others ${dim}.`);
       if (this.dtype === 'float16') vectors.set(encodeFloat16(row.vector), r * dim * 2);
       else for (let i = 0; i < dim; i++) view.setFloat32((r * dim + i) * 4, row.vector[i]!, true);
       const line = Buffer.from(passageLine(row) + '\n', 'utf8');
@@ -130,7 +137,10 @@ export function prepareOutDir(outDir: string, overwrite: boolean | undefined): v
   mkdirSync(outDir, { recursive: true });
   const manifest = join(outDir, MANIFEST_FILE);
   if (!existsSync(manifest)) return;
-  if (overwrite !== true) throw new InputError(`${outDir} already holds an index (${MANIFEST_FILE}); set \`overwrite: true\` to replace it, or choose another \`outDir\`.`);
+  if (overwrite !== true)
+    throw new InputError(
+      `${outDir} already holds an index (${MANIFEST_FILE}); set \`overwrite: true\` to replace it, or choose another \`outDir\`.`,
+    );
   unlinkSync(manifest);
   syncDir(outDir);
 }

@@ -39,7 +39,13 @@ export function readStagedRows(fd: number, written: Pick<WrittenFiles, 'dim' | '
 }
 
 /** Builds the graph over every staged row (keys = rows) and saves it as `file` in the staging directory. */
-export function buildGraphFile(stagingDir: string, written: WrittenFiles, settings: HnswSettings, file: string, onProgress?: (done: number) => void): void {
+export function buildGraphFile(
+  stagingDir: string,
+  written: WrittenFiles,
+  settings: HnswSettings,
+  file: string,
+  onProgress?: (done: number) => void,
+): void {
   const graph = HnswGraph.create(written.dim, settings);
   const fd = openSync(join(stagingDir, written.files.embeddings), 'r');
   try {
@@ -54,7 +60,12 @@ export function buildGraphFile(stagingDir: string, written: WrittenFiles, settin
   graph.save(join(stagingDir, file));
 }
 
-export async function finishIndex(outDir: string, stagingDir: string, written: WrittenFiles, options: FinishOptions): Promise<FullManifest> {
+export async function finishIndex(
+  outDir: string,
+  stagingDir: string,
+  written: WrittenFiles,
+  options: FinishOptions,
+): Promise<FullManifest> {
   const extra: string[] = [];
   const manifest: FullManifest = {
     format: INDEX_FORMAT,
@@ -112,7 +123,8 @@ export async function* sliceStream<T>(items: AsyncIterable<T>, start: number, en
 export async function completeManifest(outDir: string, manifest: FullManifest, options: Omit<FinishOptions, 'encoder'>): Promise<void> {
   manifest.kind = options.kind;
   manifest.checksums = {};
-  for (const file of [manifest.files.embeddings, manifest.files.passages, manifest.files.offsets]) manifest.checksums[file] = await checksumFile(join(outDir, file));
+  for (const file of [manifest.files.embeddings, manifest.files.passages, manifest.files.offsets])
+    manifest.checksums[file] = await checksumFile(join(outDir, file));
   if (options.kind === 'hnsw') {
     const settings: HnswSettings = { ...DEFAULT_HNSW, ...options.hnsw };
     const written = { count: manifest.count, dim: manifest.dim, dtype: manifest.dtype, files: manifest.files, checksums: {} };

@@ -92,9 +92,15 @@ export function readManifest(dir: string): IndexManifest {
   } catch (e) {
     throw notAnIndex(dir, `${MANIFEST_FILE} is not valid JSON (${(e as Error).message}).`);
   }
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw notAnIndex(dir, `${MANIFEST_FILE} is not a JSON object; rebuild the index.`);
-  if (m.format !== INDEX_FORMAT) throw notAnIndex(dir, `${MANIFEST_FILE} has format ${JSON.stringify(m.format)}, expected "${INDEX_FORMAT}".`);
-  if (m.version !== INDEX_VERSION) throw notAnIndex(dir, `index format version ${m.version} is not supported (this build reads version ${INDEX_VERSION}); rebuild the index.`);
+  if (typeof m !== 'object' || m === null || Array.isArray(m))
+    throw notAnIndex(dir, `${MANIFEST_FILE} is not a JSON object; rebuild the index.`);
+  if (m.format !== INDEX_FORMAT)
+    throw notAnIndex(dir, `${MANIFEST_FILE} has format ${JSON.stringify(m.format)}, expected "${INDEX_FORMAT}".`);
+  if (m.version !== INDEX_VERSION)
+    throw notAnIndex(
+      dir,
+      `index format version ${m.version} is not supported (this build reads version ${INDEX_VERSION}); rebuild the index.`,
+    );
   if (!Object.hasOwn(EMBEDDING_FILES, m.dtype)) throw notAnIndex(dir, `unknown embedding dtype ${JSON.stringify(m.dtype)}.`);
   if (!Number.isSafeInteger(m.count) || m.count < 1 || !Number.isSafeInteger(m.dim) || m.dim < 1) {
     throw notAnIndex(dir, `${MANIFEST_FILE} has count ${m.count} and dim ${m.dim}; both must be positive integers.`);
@@ -144,7 +150,10 @@ export class DenseIndex {
         throw notAnIndex(dir, `${file} is missing; rebuild the index.`);
       }
       if (size !== undefined && actual !== size) {
-        throw notAnIndex(dir, `${file} has ${actual} bytes but the manifest (${m.count} × ${m.dim}, ${m.dtype}) implies ${size}; rebuild the index.`);
+        throw notAnIndex(
+          dir,
+          `${file} has ${actual} bytes but the manifest (${m.count} × ${m.dim}, ${m.dtype}) implies ${size}; rebuild the index.`,
+        );
       }
     }
     const handles = await Promise.all([m.files.embeddings, m.files.passages, m.files.offsets].map((f) => open(join(dir, f), 'r')));
@@ -171,7 +180,8 @@ export class DenseIndex {
 
   /** The stored passage at row `index`. */
   async passage(index: number): Promise<StoredPassage> {
-    if (!Number.isInteger(index) || index < 0 || index >= this.count) throw new RangeError(`passage index ${index} is outside [0, ${this.count})`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.count)
+      throw new RangeError(`passage index ${index} is outside [0, ${this.count})`);
     const pair = new Uint8Array(16);
     await this.offsets.read(pair, 0, 16, index * 8);
     const view = new DataView(pair.buffer);
@@ -180,7 +190,10 @@ export class DenseIndex {
     // Offsets come from disk: reversed, or past the end of the passages, they are damage, not a size to allocate.
     const size = (await this.passages.stat()).size;
     if (!(start <= end && end <= size)) {
-      throw notAnIndex(this.dir, `${this.manifest.files.offsets} is damaged at passage ${index} (line [${start}, ${end}) in a file of ${size} bytes); rebuild the index.`);
+      throw notAnIndex(
+        this.dir,
+        `${this.manifest.files.offsets} is damaged at passage ${index} (line [${start}, ${end}) in a file of ${size} bytes); rebuild the index.`,
+      );
     }
     const line = new Uint8Array(end - start);
     const { bytesRead } = await this.passages.read(line, 0, line.length, start);
@@ -191,8 +204,16 @@ export class DenseIndex {
     } catch {
       throw notAnIndex(this.dir, `${this.manifest.files.passages} is damaged at passage ${index}; rebuild the index.`);
     }
-    if (typeof passage !== 'object' || passage === null || typeof passage.text !== 'string' || !['string', 'number'].includes(typeof passage.id)) {
-      throw notAnIndex(this.dir, `${this.manifest.files.passages} is damaged at passage ${index} (not an {"id", "title", "text"} object); rebuild the index.`);
+    if (
+      typeof passage !== 'object' ||
+      passage === null ||
+      typeof passage.text !== 'string' ||
+      !['string', 'number'].includes(typeof passage.id)
+    ) {
+      throw notAnIndex(
+        this.dir,
+        `${this.manifest.files.passages} is damaged at passage ${index} (not an {"id", "title", "text"} object); rebuild the index.`,
+      );
     }
     return passage;
   }

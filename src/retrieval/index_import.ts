@@ -28,7 +28,12 @@ export interface ImportIndexOptions extends Omit<JoinOptions, 'onProgress'> {
   onProgress?(stage: 'passages' | 'embeddings' | 'graph', done: number): void;
 }
 
-export const IMPORTED_ENCODER: IndexManifest['encoder'] = { model: 'imported', architecture: 'DPRContextEncoder', config_sha256: '', max_length: 0 };
+export const IMPORTED_ENCODER: IndexManifest['encoder'] = {
+  model: 'imported',
+  architecture: 'DPRContextEncoder',
+  config_sha256: '',
+  max_length: 0,
+};
 
 export async function importIndex(options: ImportIndexOptions): Promise<FullManifest> {
   const { outDir } = options;

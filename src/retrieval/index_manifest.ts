@@ -39,7 +39,9 @@ export class IndexDamagedError extends InputError {
     readonly dir: string,
     readonly problem: string,
   ) {
-    super(`the index in ${dir} is damaged: ${problem}; verifyIndex (\`dpr index verify\`) lists every damaged file — rebuild or re-import the index.`);
+    super(
+      `the index in ${dir} is damaged: ${problem}; verifyIndex (\`dpr index verify\`) lists every damaged file — rebuild or re-import the index.`,
+    );
   }
 }
 
@@ -50,7 +52,10 @@ export function indexKind(m: IndexManifest): IndexKind {
 export function readIndexManifest(dir: string): FullManifest {
   const m = readManifest(dir) as FullManifest;
   const kind = indexKind(m);
-  if (!INDEX_KINDS.includes(kind)) throw new InputError(`${dir} is an index of kind ${JSON.stringify(kind)}, which this version cannot read (it reads ${INDEX_KINDS.join(', ')}).`);
+  if (!INDEX_KINDS.includes(kind))
+    throw new InputError(
+      `${dir} is an index of kind ${JSON.stringify(kind)}, which this version cannot read (it reads ${INDEX_KINDS.join(', ')}).`,
+    );
   if (kind === 'hnsw' && m.hnsw === undefined) throw new IndexDamagedError(dir, 'the manifest names kind "hnsw" but records no graph');
   return m;
 }

@@ -31,28 +31,43 @@ export function checkShardSet(dirs: readonly string[]): Array<{ dir: string; man
   const first = shards[0]!;
   for (const s of shards) {
     const m = s.manifest;
-    if (m.shard === undefined) throw new InputError(`${s.dir} is not a shard (its manifest records no shard slice); build shards with \`shard\` (dpr index build --shard I/N).`);
+    if (m.shard === undefined)
+      throw new InputError(
+        `${s.dir} is not a shard (its manifest records no shard slice); build shards with \`shard\` (dpr index build --shard I/N).`,
+      );
     const differs: string[] = [];
     if (m.dim !== first.manifest.dim) differs.push(`dim ${m.dim} vs ${first.manifest.dim}`);
     if (m.dtype !== first.manifest.dtype) differs.push(`dtype ${m.dtype} vs ${first.manifest.dtype}`);
-    if (JSON.stringify(m.encoder) !== JSON.stringify(first.manifest.encoder)) differs.push(`encoder ${JSON.stringify(m.encoder)} vs ${JSON.stringify(first.manifest.encoder)}`);
+    if (JSON.stringify(m.encoder) !== JSON.stringify(first.manifest.encoder))
+      differs.push(`encoder ${JSON.stringify(m.encoder)} vs ${JSON.stringify(first.manifest.encoder)}`);
     if (m.shard.of !== first.manifest.shard!.of || m.shard.corpus_count !== first.manifest.shard!.corpus_count) {
-      differs.push(`shard set ${m.shard.of} shards of ${m.shard.corpus_count} vs ${first.manifest.shard!.of} of ${first.manifest.shard!.corpus_count}`);
+      differs.push(
+        `shard set ${m.shard.of} shards of ${m.shard.corpus_count} vs ${first.manifest.shard!.of} of ${first.manifest.shard!.corpus_count}`,
+      );
     }
-    if (differs.length > 0) throw new InputError(`${s.dir} does not match ${first.dir}: ${differs.join('; ')}; merge only shards of one sharded build.`);
+    if (differs.length > 0)
+      throw new InputError(`${s.dir} does not match ${first.dir}: ${differs.join('; ')}; merge only shards of one sharded build.`);
     if ((m.deleted ?? []).length > 0) throw new InputError(`${s.dir} has deleted passages; merge shards as built.`);
   }
   shards.sort((a, b) => a.manifest.shard!.start - b.manifest.shard!.start);
   let expected = 0;
   for (const s of shards) {
     const { start, end, index } = s.manifest.shard!;
-    if (start > expected) throw new InputError(`the shards leave a gap: passages ${expected}–${start - 1} are in none of them (shard before ${index} of ${s.manifest.shard!.of} is missing); give every shard.`);
-    if (start < expected) throw new InputError(`the shards overlap: ${s.dir} (shard ${index}) starts at passage ${start}, but earlier shards already hold up to ${expected - 1}; give each shard once.`);
-    if (s.manifest.count !== end - start) throw new InputError(`${s.dir} holds ${s.manifest.count} passages but its slice is ${start}–${end - 1}; rebuild that shard.`);
+    if (start > expected)
+      throw new InputError(
+        `the shards leave a gap: passages ${expected}–${start - 1} are in none of them (shard before ${index} of ${s.manifest.shard!.of} is missing); give every shard.`,
+      );
+    if (start < expected)
+      throw new InputError(
+        `the shards overlap: ${s.dir} (shard ${index}) starts at passage ${start}, but earlier shards already hold up to ${expected - 1}; give each shard once.`,
+      );
+    if (s.manifest.count !== end - start)
+      throw new InputError(`${s.dir} holds ${s.manifest.count} passages but its slice is ${start}–${end - 1}; rebuild that shard.`);
     expected = end;
   }
   const total = first.manifest.shard!.corpus_count;
-  if (expected !== total) throw new InputError(`the shards leave a gap: passages ${expected}–${total - 1} are in none of them; give every shard.`);
+  if (expected !== total)
+    throw new InputError(`the shards leave a gap: passages ${expected}–${total - 1} are in none of them; give every shard.`);
   return shards;
 }
 

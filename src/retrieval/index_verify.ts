@@ -18,11 +18,20 @@ export async function verifyIndex(dir: string): Promise<VerifyReport> {
   const manifest = readIndexManifest(dir);
   const files: VerifyReport['files'] = [];
   const recorded = manifest.checksums ?? {};
-  const expected = [manifest.files.embeddings, manifest.files.passages, manifest.files.offsets, ...(manifest.hnsw ? [manifest.hnsw.file] : [])];
+  const expected = [
+    manifest.files.embeddings,
+    manifest.files.passages,
+    manifest.files.offsets,
+    ...(manifest.hnsw ? [manifest.hnsw.file] : []),
+  ];
   for (const file of expected) {
     const record = recorded[file];
     if (record === undefined) {
-      files.push({ file, bytes: 0, problems: ['has no checksum recorded (the index was written before checksums existed; rebuild it to be able to verify it)'] });
+      files.push({
+        file,
+        bytes: 0,
+        problems: ['has no checksum recorded (the index was written before checksums existed; rebuild it to be able to verify it)'],
+      });
       continue;
     }
     files.push({ file, bytes: record.bytes, problems: await checkFile(join(dir, file), record) });

@@ -28,8 +28,15 @@ import { completeManifest, shardRange, sliceStream } from './index_finish.js';
 import type { FullManifest, IndexKind } from './index_manifest.js';
 import { syncDir, writeFileAtomic } from '../io/atomic_file.js';
 import {
-  EMBEDDING_FILES, INDEX_FORMAT, INDEX_VERSION, MANIFEST_FILE, OFFSETS_FILE, PASSAGES_FILE,
-  passageLine, type EmbeddingDtype, type IndexManifest,
+  EMBEDDING_FILES,
+  INDEX_FORMAT,
+  INDEX_VERSION,
+  MANIFEST_FILE,
+  OFFSETS_FILE,
+  PASSAGES_FILE,
+  passageLine,
+  type EmbeddingDtype,
+  type IndexManifest,
 } from './index_format.js';
 
 export { BUILD_DIR };
@@ -110,12 +117,17 @@ async function buildInto(
   mkdirSync(staging, { recursive: true });
 
   const resumedFrom = checkpoint.passages_done;
-  const parts = new BuildParts(staging, settings.dtype, { passagesDone: resumedFrom, passagesBytes: checkpoint.passages_bytes, dim: checkpoint.dim });
+  const parts = new BuildParts(staging, settings.dtype, {
+    passagesDone: resumedFrom,
+    passagesBytes: checkpoint.passages_bytes,
+    dim: checkpoint.dim,
+  });
   try {
     const rest = await skipStoredPassages(passages, parts, dir, staging);
     await appendShards(rest, parts, settings, staging, options);
     const { passagesDone: count, dim } = parts.state;
-    if (count === 0 || dim === null) throw new InputError('the corpus holds no passages; give a JSONL file with one {"id", "title", "text"} object per line.');
+    if (count === 0 || dim === null)
+      throw new InputError('the corpus holds no passages; give a JSONL file with one {"id", "title", "text"} object per line.');
     parts.seal();
     const manifest: FullManifest = {
       format: INDEX_FORMAT,
@@ -128,7 +140,11 @@ async function buildInto(
     };
     parts.moveInto(dir);
     syncDir(dir);
-    await completeManifest(dir, manifest, { kind: options.kind ?? 'flat', ...(options.hnsw !== undefined ? { hnsw: options.hnsw } : {}), ...(shard !== undefined ? { shard } : {}) });
+    await completeManifest(dir, manifest, {
+      kind: options.kind ?? 'flat',
+      ...(options.hnsw !== undefined ? { hnsw: options.hnsw } : {}),
+      ...(shard !== undefined ? { shard } : {}),
+    });
     // The manifest is written last: until it exists the directory is not an index.
     writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     rmSync(staging, { recursive: true, force: true });
@@ -142,7 +158,12 @@ async function buildInto(
  * Reads past the passages an interrupted build already stored, checking they are the same ones,
  * and returns the rest of the corpus.
  */
-async function skipStoredPassages(passages: AsyncIterable<PassageInput>, parts: BuildParts, outDir: string, staging: string): Promise<AsyncIterable<PassageInput>> {
+async function skipStoredPassages(
+  passages: AsyncIterable<PassageInput>,
+  parts: BuildParts,
+  outDir: string,
+  staging: string,
+): Promise<AsyncIterable<PassageInput>> {
   const stored = parts.state.passagesDone;
   const source = passages[Symbol.asyncIterator]();
   if (stored > 0) {
@@ -151,19 +172,29 @@ async function skipStoredPassages(passages: AsyncIterable<PassageInput>, parts: 
     for (let skipped = 0; skipped < stored; skipped++) {
       const next = await source.next();
       if (next.done === true) {
-        throw new InputError(`the passages hold ${skipped} records but the interrupted build in ${outDir} already stored ${stored}; resume with the same corpus, or delete ${staging} to start over.`);
+        throw new InputError(
+          `the passages hold ${skipped} records but the interrupted build in ${outDir} already stored ${stored}; resume with the same corpus, or delete ${staging} to start over.`,
+        );
       }
       skippedHash.update(passageLine(next.value) + '\n');
     }
     if (skippedHash.digest('hex') !== storedHash) {
-      throw new InputError(`the first ${stored} passages differ from those the interrupted build in ${outDir} stored; resume with the same corpus, or delete ${staging} to start over.`);
+      throw new InputError(
+        `the first ${stored} passages differ from those the interrupted build in ${outDir} stored; resume with the same corpus, or delete ${staging} to start over.`,
+      );
     }
   }
   return { [Symbol.asyncIterator]: () => source };
 }
 
 /** Embeds the passages shard by shard, appending each to the parts and then checkpointing it. */
-async function appendShards(passages: AsyncIterable<PassageInput>, parts: BuildParts, settings: BuildSettings, staging: string, options: BuildIndexOptions): Promise<void> {
+async function appendShards(
+  passages: AsyncIterable<PassageInput>,
+  parts: BuildParts,
+  settings: BuildSettings,
+  staging: string,
+  options: BuildIndexOptions,
+): Promise<void> {
   options.onProgress?.(parts.state.passagesDone);
   let inBatches = parts.state.passagesDone;
   const stream = embedStream(passages, {

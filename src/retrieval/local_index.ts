@@ -108,9 +108,12 @@ export class LocalIndex implements PassageStore {
   private checkQueries(queries: readonly Float32Array[]): void {
     queries.forEach((q, i) => {
       if (q.length !== this.dim) {
-        throw new InputError(`query ${i} has ${q.length} values but the index holds vectors of ${this.dim}; encode queries with the question encoder that matches the index.`);
+        throw new InputError(
+          `query ${i} has ${q.length} values but the index holds vectors of ${this.dim}; encode queries with the question encoder that matches the index.`,
+        );
       }
-      for (let j = 0; j < q.length; j++) if (!Number.isFinite(q[j]!)) throw new InputError(`query ${i} holds ${q[j]} at position ${j}; query vectors must be finite.`);
+      for (let j = 0; j < q.length; j++)
+        if (!Number.isFinite(q[j]!)) throw new InputError(`query ${i} holds ${q[j]} at position ${j}; query vectors must be finite.`);
     });
   }
 
@@ -118,14 +121,21 @@ export class LocalIndex implements PassageStore {
   async searchRows(queries: readonly Float32Array[], options: StoreSearchOptions): Promise<Array<Array<{ row: number; score: number }>>> {
     const { k } = options;
     if (!Number.isInteger(k) || k < 1) throw new InputError(`k must be a positive integer, got ${k}.`);
-    if (options.where !== undefined) throw new InputError(`\`where\` filters are not supported by the ${this.kind} index in ${this.dir}; its passages carry no metadata.`);
+    if (options.where !== undefined)
+      throw new InputError(`\`where\` filters are not supported by the ${this.kind} index in ${this.dir}; its passages carry no metadata.`);
     this.checkQueries(queries);
     if (this.graph === undefined || options.exact === true) {
       const source: VectorSource = this.memory !== undefined ? memorySource(this.memory, this.dim) : this.dense;
       // float32 block scores pick a few more than k; the exact re-rank settles near-ties at the edge.
       const wanted = Math.min(k + FLAT_MARGIN + this.deleted.size, this.manifest.count);
       const hits = await searchVectors(source, queries, { k: wanted });
-      return hits.map((h, q) => this.rerank(queries[q]!, h.map((x) => x.index), k));
+      return hits.map((h, q) =>
+        this.rerank(
+          queries[q]!,
+          h.map((x) => x.index),
+          k,
+        ),
+      );
     }
     const candidates = Math.max(k, options.candidates ?? DEFAULT_CANDIDATES);
     if (options.ef !== undefined) this.graph.setEf(options.ef);
@@ -137,7 +147,8 @@ export class LocalIndex implements PassageStore {
   private rerank(query: Float32Array, rows: number[], k: number): Array<{ row: number; score: number }> {
     const heap = new TopK(k);
     const sorted = rows.filter((r) => !this.deleted.has(r)).sort((a, b) => a - b);
-    for (const row of sorted) heap.push(dot(query, this.memory !== undefined ? this.memory.subarray(row * this.dim, (row + 1) * this.dim) : this.vector(row)), row);
+    for (const row of sorted)
+      heap.push(dot(query, this.memory !== undefined ? this.memory.subarray(row * this.dim, (row + 1) * this.dim) : this.vector(row)), row);
     return heap.sorted().map((h) => ({ row: h.index, score: h.score }));
   }
 

@@ -38,18 +38,26 @@ export interface ResolveModelOptions {
 export function inspectModel(model: string, accepted: readonly DPRArchitecture[], optionName = 'model'): ModelInfo {
   const option = `\`${optionName}\``;
   if (!existsSync(model)) {
-    throw new InputError(`${option} ${model}: no such directory; give a directory holding config.json, vocab.txt and model.safetensors, or a hub id such as facebook/dpr-reader-single-nq-base.`);
+    throw new InputError(
+      `${option} ${model}: no such directory; give a directory holding config.json, vocab.txt and model.safetensors, or a hub id such as facebook/dpr-reader-single-nq-base.`,
+    );
   }
   if (!statSync(model).isDirectory()) {
-    throw new InputError(`${option} ${model} is a file; give the model's directory (holding config.json, vocab.txt and model.safetensors).`);
+    throw new InputError(
+      `${option} ${model} is a file; give the model's directory (holding config.json, vocab.txt and model.safetensors).`,
+    );
   }
   for (const file of [CONFIG_FILE, ...TOKENIZER_FILES.required]) {
     if (!existsSync(join(model, file))) {
-      throw new InputError(`${option} ${model} has no ${file}; a DPR model directory needs config.json, vocab.txt and model.safetensors (or pytorch_model.bin).`);
+      throw new InputError(
+        `${option} ${model} has no ${file}; a DPR model directory needs config.json, vocab.txt and model.safetensors (or pytorch_model.bin).`,
+      );
     }
   }
   if (!existsSync(join(model, SAFETENSORS_WEIGHTS)) && !existsSync(join(model, PYTORCH_WEIGHTS))) {
-    throw new InputError(`${option} ${model} has no weights; a DPR model directory needs model.safetensors or pytorch_model.bin beside config.json.`);
+    throw new InputError(
+      `${option} ${model} has no weights; a DPR model directory needs model.safetensors or pytorch_model.bin beside config.json.`,
+    );
   }
   const config = loadConfig(model);
   const architecture = architectureOf(config);
@@ -70,13 +78,18 @@ export function inspectModel(model: string, accepted: readonly DPRArchitecture[]
  * snapshot (config, tokenizer files and weights downloaded as needed, reported to
  * `options.onProgress`). The returned `model` is the local directory.
  */
-export async function resolveModel(model: string, accepted: readonly DPRArchitecture[], options: ResolveModelOptions = {}): Promise<ModelInfo> {
-  const dir = existsSync(model) || looksLikePath(model)
-    ? model
-    : await resolvePretrained(model, {
-        files: { required: [...MODEL_FILES.required, ...TOKENIZER_FILES.required], optional: TOKENIZER_FILES.optional },
-        weights: true,
-        ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
-      });
+export async function resolveModel(
+  model: string,
+  accepted: readonly DPRArchitecture[],
+  options: ResolveModelOptions = {},
+): Promise<ModelInfo> {
+  const dir =
+    existsSync(model) || looksLikePath(model)
+      ? model
+      : await resolvePretrained(model, {
+          files: { required: [...MODEL_FILES.required, ...TOKENIZER_FILES.required], optional: TOKENIZER_FILES.optional },
+          weights: true,
+          ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+        });
   return inspectModel(dir, accepted, options.option);
 }

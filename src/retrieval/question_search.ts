@@ -27,8 +27,19 @@ export function checkEncoderFitsIndex(encoder: LoadedEncoder, index: DenseIndex)
 }
 
 /** Encodes a batch of questions and returns each one's top-k passages, best first. */
-export async function searchQuestions(encoder: LoadedEncoder, index: DenseIndex, questions: Question[], k: number, batchSize: number): Promise<SearchHit[][]> {
-  const vectors = await embedChunk(questions, { embedder: encoder.embedder, tokenize: (q) => encoder.tokenize(q.text), chunkSize: questions.length, batchSize });
+export async function searchQuestions(
+  encoder: LoadedEncoder,
+  index: DenseIndex,
+  questions: Question[],
+  k: number,
+  batchSize: number,
+): Promise<SearchHit[][]> {
+  const vectors = await embedChunk(questions, {
+    embedder: encoder.embedder,
+    tokenize: (q) => encoder.tokenize(q.text),
+    chunkSize: questions.length,
+    batchSize,
+  });
   const hits = await searchVectors(index, vectors, { k });
   return Promise.all(hits.map((list) => Promise.all(list.map(async (h) => ({ ...(await index.passage(h.index)), score: h.score })))));
 }

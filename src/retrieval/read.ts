@@ -47,7 +47,11 @@ export async function readSpans(
   );
   const output = reader.call(encoded);
   try {
-    const [start, end, relevance] = await Promise.all([output.start_logits.array(), output.end_logits.array(), output.relevance_logits.array()]);
+    const [start, end, relevance] = await Promise.all([
+      output.start_logits.array(),
+      output.end_logits.array(),
+      output.relevance_logits.array(),
+    ]);
     return tokenizer.decodeBestSpans(encoded, { start_logits: start, end_logits: end, relevance_logits: relevance }, options);
   } finally {
     tf.dispose(output as unknown as tf.TensorContainer);

@@ -36,7 +36,9 @@ export async function searchVectors(source: VectorSource, queries: readonly Floa
   const blockRows = options.blockRows ?? 8192;
   queries.forEach((q, i) => {
     if (q.length !== dim) {
-      throw new InputError(`query ${i} has ${q.length} values but the index holds vectors of ${dim}; search with the question encoder that matches the index's context encoder.`);
+      throw new InputError(
+        `query ${i} has ${q.length} values but the index holds vectors of ${dim}; search with the question encoder that matches the index's context encoder.`,
+      );
     }
   });
   await ensureBackend();

@@ -15,7 +15,10 @@
  */
 
 export class QueueFullError extends Error {
-  constructor(readonly queue: string, readonly depth: number) {
+  constructor(
+    readonly queue: string,
+    readonly depth: number,
+  ) {
     super(`the ${queue} queue is full (${depth} waiting); retry shortly.`);
     this.name = 'QueueFullError';
   }
@@ -105,8 +108,18 @@ export class BatchQueue<I, O> implements QueueState {
         if (at >= 0) this.waiting.splice(at, 1);
         settle(entry, () => reject(signal!.reason));
       };
-      entry.resolve = (output) => settle(entry, () => resolve(output), () => signal?.removeEventListener('abort', onAbort));
-      entry.reject = (error) => settle(entry, () => reject(error), () => signal?.removeEventListener('abort', onAbort));
+      entry.resolve = (output) =>
+        settle(
+          entry,
+          () => resolve(output),
+          () => signal?.removeEventListener('abort', onAbort),
+        );
+      entry.reject = (error) =>
+        settle(
+          entry,
+          () => reject(error),
+          () => signal?.removeEventListener('abort', onAbort),
+        );
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(entry);
       this.schedule();

@@ -6,7 +6,14 @@ import { startServer, type DprServer, type ServerOptions } from './server.js';
 import { loadServeModels, type ServeModelOptions } from './service.js';
 
 export { startServer, type DprServer, type ServerOptions, type ServerStatus } from './server.js';
-export { loadServeModels, disposeServeModels, RetrievalService, type BatchingOptions, type ServeModelOptions, type ServeModels } from './service.js';
+export {
+  loadServeModels,
+  disposeServeModels,
+  RetrievalService,
+  type BatchingOptions,
+  type ServeModelOptions,
+  type ServeModels,
+} from './service.js';
 export { BatchQueue, QueueFullError, TimeoutError, type BatchQueueOptions } from './batch_queue.js';
 export { REQUEST_LIMITS } from './schemas.js';
 

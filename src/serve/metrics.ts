@@ -16,25 +16,38 @@ export class ServerMetrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'dpr_' });
     this.requests = new Counter({
-      name: 'dpr_http_requests_total', help: 'HTTP requests answered, by route and status code',
-      labelNames: ['method', 'route', 'status'], registers,
+      name: 'dpr_http_requests_total',
+      help: 'HTTP requests answered, by route and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers,
     });
     this.duration = new Histogram({
-      name: 'dpr_http_request_duration_seconds', help: 'Time from receiving a request to answering it',
-      labelNames: ['route'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+      name: 'dpr_http_request_duration_seconds',
+      help: 'Time from receiving a request to answering it',
+      labelNames: ['route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
     });
     this.batchSize = new Histogram({
-      name: 'dpr_batch_size', help: 'Items per model call, by queue (dynamic batching)',
-      labelNames: ['queue'], buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers,
+      name: 'dpr_batch_size',
+      help: 'Items per model call, by queue (dynamic batching)',
+      labelNames: ['queue'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers,
     });
     new Gauge({
-      name: 'dpr_queue_depth', help: 'Items waiting for a model call, by queue', labelNames: ['queue'], registers,
+      name: 'dpr_queue_depth',
+      help: 'Items waiting for a model call, by queue',
+      labelNames: ['queue'],
+      registers,
       collect() {
         for (const [queue, depth] of queueDepth()) this.set({ queue }, depth);
       },
     });
     new Gauge({
-      name: 'dpr_ready', help: '1 once the models and the index are loaded', registers,
+      name: 'dpr_ready',
+      help: '1 once the models and the index are loaded',
+      registers,
       collect() {
         this.set(ready() ? 1 : 0);
       },

@@ -2,7 +2,16 @@
  * The OpenAPI 3.1 document served at GET /openapi.json, built from the schemas fastify validates
  * with (schemas.ts), so what the document says is what the server checks.
  */
-import { ASK_BODY, ASK_RESPONSE, ENCODE_BODY, ENCODE_RESPONSE, ERROR_BODY, HEALTH_RESPONSE, SEARCH_BODY, SEARCH_RESPONSE } from './schemas.js';
+import {
+  ASK_BODY,
+  ASK_RESPONSE,
+  ENCODE_BODY,
+  ENCODE_RESPONSE,
+  ERROR_BODY,
+  HEALTH_RESPONSE,
+  SEARCH_BODY,
+  SEARCH_RESPONSE,
+} from './schemas.js';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const error = (description: string) => ({ description, ...json(ERROR_BODY) });
@@ -18,7 +27,13 @@ const POST_ERRORS = {
 };
 
 function post(summary: string, body: object, response: object, description: string) {
-  return { post: { summary, requestBody: { required: true, ...json(body) }, responses: { '200': { description, ...json(response) }, ...POST_ERRORS } } };
+  return {
+    post: {
+      summary,
+      requestBody: { required: true, ...json(body) },
+      responses: { '200': { description, ...json(response) }, ...POST_ERRORS },
+    },
+  };
 }
 
 export function openApiDocument(version: string): object {
@@ -28,18 +43,43 @@ export function openApiDocument(version: string): object {
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }, {}],
     paths: {
-      '/search': post('The k passages of the index that best match each question', SEARCH_BODY, SEARCH_RESPONSE, 'one result per question, in order'),
-      '/ask': post('Retrieve passages for a question and read answer spans from them', ASK_BODY, ASK_RESPONSE, 'spans (as `dpr read --json`) and the passages read'),
-      '/encode': post('Encode texts into vectors with the question or the context encoder', ENCODE_BODY, ENCODE_RESPONSE, 'one vector per text'),
+      '/search': post(
+        'The k passages of the index that best match each question',
+        SEARCH_BODY,
+        SEARCH_RESPONSE,
+        'one result per question, in order',
+      ),
+      '/ask': post(
+        'Retrieve passages for a question and read answer spans from them',
+        ASK_BODY,
+        ASK_RESPONSE,
+        'spans (as `dpr read --json`) and the passages read',
+      ),
+      '/encode': post(
+        'Encode texts into vectors with the question or the context encoder',
+        ENCODE_BODY,
+        ENCODE_RESPONSE,
+        'one vector per text',
+      ),
       '/health': {
         get: {
           summary: 'Readiness: 200 once the models and the index are loaded, 503 before (no token needed)',
           security: [{}],
-          responses: { '200': { description: 'ready', ...json(HEALTH_RESPONSE) }, '503': { description: 'loading, failed or closing', ...json(HEALTH_RESPONSE) } },
+          responses: {
+            '200': { description: 'ready', ...json(HEALTH_RESPONSE) },
+            '503': { description: 'loading, failed or closing', ...json(HEALTH_RESPONSE) },
+          },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
-      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', ...json({ type: 'object' }) } } } },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
+      '/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', ...json({ type: 'object' }) } } },
+      },
     },
   };
 }

@@ -16,7 +16,12 @@ export const REQUEST_LIMITS = {
 } as const;
 
 const text = { type: 'string', minLength: 1, maxLength: REQUEST_LIMITS.maxTextChars, pattern: '\\S' } as const;
-const k = { type: 'integer', minimum: 1, maximum: REQUEST_LIMITS.maxK, description: 'passages to return per question (at most the index size are returned)' } as const;
+const k = {
+  type: 'integer',
+  minimum: 1,
+  maximum: REQUEST_LIMITS.maxK,
+  description: 'passages to return per question (at most the index size are returned)',
+} as const;
 
 export const SEARCH_BODY = {
   type: 'object',
@@ -24,7 +29,13 @@ export const SEARCH_BODY = {
   description: 'Give `question` or `questions`, not both.',
   properties: {
     question: { ...text, description: 'one question' },
-    questions: { type: 'array', minItems: 1, maxItems: REQUEST_LIMITS.maxItems, items: text, description: 'several questions, answered in order' },
+    questions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: REQUEST_LIMITS.maxItems,
+      items: text,
+      description: 'several questions, answered in order',
+    },
     k: { ...k, default: DEFAULT_TOP_K },
   },
 } as const;
@@ -37,8 +48,20 @@ export const ASK_BODY = {
     question: text,
     k: { ...k, default: DEFAULT_ASK_OPTIONS.k, description: 'retrieved passages the reader reads' },
     num_spans: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULT_ASK_OPTIONS.num_spans, description: 'answer spans to return' },
-    max_answer_length: { type: 'integer', minimum: 1, maximum: 512, default: DEFAULT_ASK_OPTIONS.max_answer_length, description: 'longest span, in tokens' },
-    num_spans_per_passage: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULT_ASK_OPTIONS.num_spans_per_passage, description: 'spans taken from one passage' },
+    max_answer_length: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 512,
+      default: DEFAULT_ASK_OPTIONS.max_answer_length,
+      description: 'longest span, in tokens',
+    },
+    num_spans_per_passage: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: DEFAULT_ASK_OPTIONS.num_spans_per_passage,
+      description: 'spans taken from one passage',
+    },
   },
 } as const;
 
@@ -50,7 +73,9 @@ export const ENCODE_BODY = {
     texts: { type: 'array', minItems: 1, maxItems: REQUEST_LIMITS.maxItems, items: text },
     kind: { type: 'string', enum: ['question', 'context'], description: 'which encoder: questions, or passages (needs a context model)' },
     titles: {
-      type: 'array', maxItems: REQUEST_LIMITS.maxItems, items: { type: 'string', maxLength: REQUEST_LIMITS.maxTextChars },
+      type: 'array',
+      maxItems: REQUEST_LIMITS.maxItems,
+      items: { type: 'string', maxLength: REQUEST_LIMITS.maxTextChars },
       description: 'kind "context" only: one title per text, encoded as the pair (title, text) when not empty, as `dpr encode` does',
     },
   },
@@ -65,8 +90,12 @@ const span = {
   type: 'object',
   description: 'HF DPRSpanPrediction, as `dpr read --json` prints it; doc_id indexes `passages`',
   properties: {
-    span_score: { type: 'number' }, relevance_score: { type: 'number' }, doc_id: { type: 'integer' },
-    start_index: { type: 'integer' }, end_index: { type: 'integer' }, text: { type: 'string' },
+    span_score: { type: 'number' },
+    relevance_score: { type: 'number' },
+    doc_id: { type: 'integer' },
+    start_index: { type: 'integer' },
+    end_index: { type: 'integer' },
+    text: { type: 'string' },
   },
 } as const;
 
@@ -77,7 +106,13 @@ export const SEARCH_RESPONSE = {
   properties: {
     results: {
       type: 'array',
-      items: { type: 'object', properties: { question: { type: 'string' }, hits: { type: 'array', items: hit, description: 'best first, as `dpr search --json`' } } },
+      items: {
+        type: 'object',
+        properties: {
+          question: { type: 'string' },
+          hits: { type: 'array', items: hit, description: 'best first, as `dpr search --json`' },
+        },
+      },
     },
   },
 } as const;
@@ -89,7 +124,11 @@ export const ASK_RESPONSE = {
 
 export const ENCODE_RESPONSE = {
   type: 'object',
-  properties: { kind: { type: 'string' }, dim: { type: 'integer' }, vectors: { type: 'array', items: { type: 'array', items: { type: 'number' } } } },
+  properties: {
+    kind: { type: 'string' },
+    dim: { type: 'integer' },
+    vectors: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+  },
 } as const;
 
 export const HEALTH_RESPONSE = {

@@ -47,7 +47,11 @@ export interface DprServer {
 
 /** An error answered with its own status and message. */
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly retryAfter?: number) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
     super(message);
   }
 }
@@ -90,17 +94,22 @@ export async function startServer(options: ServerOptions, load: () => Promise<Se
     get status() {
       return state.status;
     },
-    close: () => (closing ??= (async () => {
-      state.status = 'closing';
-      await app.close();
-      await ready.catch(() => undefined);
-      await state.service?.drained();
-      await state.service?.dispose();
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        state.status = 'closing';
+        await app.close();
+        await ready.catch(() => undefined);
+        await state.service?.drained();
+        await state.service?.dispose();
+      })()),
   };
 }
 
-function buildApp(options: ServerOptions, state: { status: ServerStatus; service?: RetrievalService; loadError?: unknown }, metrics: ServerMetrics): FastifyInstance {
+function buildApp(
+  options: ServerOptions,
+  state: { status: ServerStatus; service?: RetrievalService; loadError?: unknown },
+  metrics: ServerMetrics,
+): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -120,7 +129,10 @@ function buildApp(options: ServerOptions, state: { status: ServerStatus; service
     const given = /^Bearer (.+)$/i.exec(header)?.[1];
     if (given === undefined || !timingSafeEqual(digest(given), tokenDigest)) {
       reply.header('WWW-Authenticate', 'Bearer');
-      throw new HttpError(401, given === undefined ? 'this server needs a bearer token: send "Authorization: Bearer <token>".' : 'the bearer token is wrong.');
+      throw new HttpError(
+        401,
+        given === undefined ? 'this server needs a bearer token: send "Authorization: Bearer <token>".' : 'the bearer token is wrong.',
+      );
     }
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -132,7 +144,9 @@ function buildApp(options: ServerOptions, state: { status: ServerStatus; service
     if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
     return reply.code(status).send({ error: message });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; the routes are ${ROUTES}.` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; the routes are ${ROUTES}.` }),
+  );
 
   const service = (): RetrievalService => {
     if (state.status === 'ready' && state.service !== undefined) return state.service;
@@ -153,7 +167,13 @@ function buildApp(options: ServerOptions, state: { status: ServerStatus; service
   });
 
   app.post('/ask', { schema: { body: ASK_BODY } }, async (request, reply) => {
-    const { question, k, ...spanOptions } = request.body as { question: string; k: number; num_spans: number; max_answer_length: number; num_spans_per_passage: number };
+    const { question, k, ...spanOptions } = request.body as {
+      question: string;
+      k: number;
+      num_spans: number;
+      max_answer_length: number;
+      num_spans_per_passage: number;
+    };
     const { spans, passages } = await withDeadline(request, reply, timeoutMs, (signal) => service().ask(question, k, spanOptions, signal));
     return { question, spans, passages: passages.map(hitJson) };
   });
@@ -186,7 +206,12 @@ function hitJson(h: SearchHit): { id: string | number; score: number; title: str
  * Runs `work` with a signal that aborts when the request times out or its client goes away; the
  * queues drop aborted work that has not started.
  */
-async function withDeadline<T>(request: FastifyRequest, reply: FastifyReply, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withDeadline<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError(ms)), ms);
   const onClose = (): void => {
@@ -202,15 +227,18 @@ async function withDeadline<T>(request: FastifyRequest, reply: FastifyReply, ms:
 }
 
 function toHttpError(error: unknown): { status: number; message: string; retryAfter?: number } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message, ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}) };
+  if (error instanceof HttpError)
+    return { status: error.status, message: error.message, ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}) };
   if (error instanceof QueueFullError) return { status: 503, message: error.message, retryAfter: 1 };
   if (error instanceof TimeoutError) return { status: 503, message: error.message, retryAfter: 1 };
   if (error instanceof NotConfiguredError) return { status: 501, message: error.message };
   const fastify = error as Partial<FastifyError>;
   if (fastify.validation !== undefined) return { status: 400, message: fastify.message ?? 'the body is invalid.' };
-  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: `the body is larger than this server accepts; send fewer or shorter texts. (${fastify.message})` };
+  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, message: `the body is larger than this server accepts; send fewer or shorter texts. (${fastify.message})` };
   if (error instanceof InputError) return { status: 400, message: error.message };
-  if (error instanceof SyntaxError || fastify.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return { status: 400, message: `the body is not valid JSON: ${errorMessage(error)}` };
+  if (error instanceof SyntaxError || fastify.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return { status: 400, message: `the body is not valid JSON: ${errorMessage(error)}` };
   const status = fastify.statusCode;
   if (status !== undefined && status >= 400 && status < 500) return { status, message: fastify.message ?? `request refused (${status}).` };
   return { status: 500, message: `the server failed on this request: ${errorMessage(error)}` };

@@ -40,11 +40,19 @@ export async function loadServeModels(options: ServeModelOptions): Promise<Serve
   try {
     loaded.index = await DenseIndex.open(options.index);
     // In process, as `dpr search` does: questions are short, and the native matMul (if built) uses every core.
-    loaded.questionEncoder = await loadEncoder(options.questionModel, ['DPRQuestionEncoder'], { option: 'questionModel', workers: 1, ...progress });
+    loaded.questionEncoder = await loadEncoder(options.questionModel, ['DPRQuestionEncoder'], {
+      option: 'questionModel',
+      workers: 1,
+      ...progress,
+    });
     checkEncoderFitsIndex(loaded.questionEncoder, loaded.index);
     if (options.readerModel !== undefined) loaded.reader = await loadReader(options.readerModel, { option: 'readerModel', ...progress });
     if (options.contextModel !== undefined) {
-      loaded.contextEncoder = await loadEncoder(options.contextModel, ['DPRContextEncoder'], { option: 'contextModel', workers: 1, ...progress });
+      loaded.contextEncoder = await loadEncoder(options.contextModel, ['DPRContextEncoder'], {
+        option: 'contextModel',
+        workers: 1,
+        ...progress,
+      });
     }
     return loaded as ServeModels;
   } catch (e) {
@@ -99,28 +107,56 @@ export class RetrievalService {
   private readonly encodeContexts: BatchQueue<EncodeItem, Float32Array> | undefined;
   private readonly read: BatchQueue<ReadItem, DPRSpanPrediction[]> | undefined;
 
-  constructor(readonly models: ServeModels, batching: BatchingOptions = {}, onBatch?: (queue: QueueName, size: number) => void) {
+  constructor(
+    readonly models: ServeModels,
+    batching: BatchingOptions = {},
+    onBatch?: (queue: QueueName, size: number) => void,
+  ) {
     const maxBatch = batching.maxBatch ?? DEFAULT_QUESTION_BATCH_SIZE;
     const common = { maxBatch, maxWaitMs: batching.maxWaitMs ?? 2, maxQueue: batching.maxQueue ?? 256 };
     const hook = (queue: QueueName) => (onBatch !== undefined ? { onBatch: (size: number) => onBatch(queue, size) } : {});
     const { index, questionEncoder, contextEncoder, reader } = models;
     this.search = new BatchQueue<SearchItem, SearchHit[]>({
-      name: 'search', ...common, ...hook('search'),
+      name: 'search',
+      ...common,
+      ...hook('search'),
       run: async (items) => {
         // One search at the largest k; each question keeps its own k best (a prefix of the top-max k).
         const k = Math.max(...items.map((i) => i.k));
-        const hits = await searchQuestions(questionEncoder, index, items.map((item, id) => ({ id, text: item.text })), k, items.length);
+        const hits = await searchQuestions(
+          questionEncoder,
+          index,
+          items.map((item, id) => ({ id, text: item.text })),
+          k,
+          items.length,
+        );
         return hits.map((list, i) => list.slice(0, items[i]!.k));
       },
     });
-    this.encodeQuestions = new BatchQueue({ name: 'encode-question', ...common, ...hook('encode-question'), run: (items) => embedItems(questionEncoder, items) });
-    this.encodeContexts = contextEncoder && new BatchQueue({ name: 'encode-context', ...common, ...hook('encode-context'), run: (items) => embedItems(contextEncoder, items) });
-    // The reader reads one question's passages per call; its queue bounds and orders that work.
-    this.read = reader && new BatchQueue<ReadItem, DPRSpanPrediction[]>({
-      name: 'read', maxBatch: 1, maxWaitMs: 0, maxQueue: common.maxQueue, ...hook('read'),
-      run: async ([item]) => [await readSpans(reader.reader, reader.tokenizer, item!.question, item!.passages, item!.options)],
+    this.encodeQuestions = new BatchQueue({
+      name: 'encode-question',
+      ...common,
+      ...hook('encode-question'),
+      run: (items) => embedItems(questionEncoder, items),
     });
-    const queues = new Map<QueueName, QueueState>([['search', this.search], ['encode-question', this.encodeQuestions]]);
+    this.encodeContexts =
+      contextEncoder &&
+      new BatchQueue({ name: 'encode-context', ...common, ...hook('encode-context'), run: (items) => embedItems(contextEncoder, items) });
+    // The reader reads one question's passages per call; its queue bounds and orders that work.
+    this.read =
+      reader &&
+      new BatchQueue<ReadItem, DPRSpanPrediction[]>({
+        name: 'read',
+        maxBatch: 1,
+        maxWaitMs: 0,
+        maxQueue: common.maxQueue,
+        ...hook('read'),
+        run: async ([item]) => [await readSpans(reader.reader, reader.tokenizer, item!.question, item!.passages, item!.options)],
+      });
+    const queues = new Map<QueueName, QueueState>([
+      ['search', this.search],
+      ['encode-question', this.encodeQuestions],
+    ]);
     if (this.encodeContexts) queues.set('encode-context', this.encodeContexts);
     if (this.read) queues.set('read', this.read);
     this.queues = queues;
@@ -128,13 +164,23 @@ export class RetrievalService {
 
   /** Each question's k best passages, best first. */
   async searchQuestions(questions: string[], k: number, signal?: AbortSignal): Promise<SearchHit[][]> {
-    return submitAll(this.search, questions.map((text) => ({ text, k })), signal);
+    return submitAll(
+      this.search,
+      questions.map((text) => ({ text, k })),
+      signal,
+    );
   }
 
   /** Retrieves k passages for the question, then reads them: spans whose doc_id indexes `passages`. */
-  async ask(question: string, k: number, options: DecodeBestSpansOptions, signal?: AbortSignal): Promise<{ spans: DPRSpanPrediction[]; passages: SearchHit[] }> {
+  async ask(
+    question: string,
+    k: number,
+    options: DecodeBestSpansOptions,
+    signal?: AbortSignal,
+  ): Promise<{ spans: DPRSpanPrediction[]; passages: SearchHit[] }> {
     const read = this.read;
-    if (read === undefined) throw new NotConfiguredError('this server has no reader; start it with a reader model (dpr serve --reader-model) to answer /ask.');
+    if (read === undefined)
+      throw new NotConfiguredError('this server has no reader; start it with a reader model (dpr serve --reader-model) to answer /ask.');
     if (read.depth >= read.maxQueue) throw new QueueFullError('read', read.depth);
     const [passages] = await this.searchQuestions([question], k, signal);
     const spans = await read.submit({ question, passages: passages!, options }, signal);
@@ -144,8 +190,15 @@ export class RetrievalService {
   /** One vector per text, from the question or the context encoder. */
   async encode(kind: 'question' | 'context', texts: string[], titles: string[] | undefined, signal?: AbortSignal): Promise<Float32Array[]> {
     const queue = kind === 'question' ? this.encodeQuestions : this.encodeContexts;
-    if (queue === undefined) throw new NotConfiguredError('this server has no context encoder; start it with a context model (dpr serve --context-model) to encode passages.');
-    return submitAll(queue, texts.map((text, i) => (titles?.[i] ? { text, title: titles[i] } : { text })), signal);
+    if (queue === undefined)
+      throw new NotConfiguredError(
+        'this server has no context encoder; start it with a context model (dpr serve --context-model) to encode passages.',
+      );
+    return submitAll(
+      queue,
+      texts.map((text, i) => (titles?.[i] ? { text, title: titles[i] } : { text })),
+      signal,
+    );
   }
 
   /** Items waiting in every queue. */
@@ -169,7 +222,12 @@ export class RetrievalService {
 
 /** Encodes items as `dpr encode` does: a context text with a title is the pair (title, text). */
 function embedItems(encoder: LoadedEncoder, items: EncodeItem[]): Promise<Float32Array[]> {
-  return embedChunk(items, { embedder: encoder.embedder, tokenize: (i) => encoder.tokenize(i.text, i.title), chunkSize: items.length, batchSize: items.length });
+  return embedChunk(items, {
+    embedder: encoder.embedder,
+    tokenize: (i) => encoder.tokenize(i.text, i.title),
+    chunkSize: items.length,
+    batchSize: items.length,
+  });
 }
 
 /** Submits all of a request's items or none: a request is refused whole when the queue lacks room. */

@@ -24,7 +24,15 @@ import { truncateSequences, type TruncationResult } from './truncation.js';
 import { splitPretrainedOptions, type PretrainedOptions } from '../hub/options.js';
 import { resolvePretrained } from '../hub/resolve.js';
 import { filesOf, TOKENIZER_FILES } from '../io/model_files.js';
-import type { BatchEncoding, BertTokenizerOptions, DecodeOptions, EncodeOptions, Encoding, TokenizedText, TruncationStrategy } from './types.js';
+import type {
+  BatchEncoding,
+  BertTokenizerOptions,
+  DecodeOptions,
+  EncodeOptions,
+  Encoding,
+  TokenizedText,
+  TruncationStrategy,
+} from './types.js';
 import { WordpieceTokenizer, type AlignedTokens } from './wordpiece.js';
 
 /** Default of BertTokenizerOptions.max_chars: about 200,000 words of English, far beyond any model's max_length. */
@@ -91,7 +99,9 @@ export class BertTokenizer {
     this.clean_up_tokenization_spaces = options.clean_up_tokenization_spaces ?? true;
     this.max_chars = options.max_chars ?? DEFAULT_MAX_CHARS;
     if (!(this.max_chars === Infinity || (Number.isInteger(this.max_chars) && this.max_chars > 0))) {
-      throw new InputError(`max_chars must be a positive integer or Infinity, found ${JSON.stringify(options.max_chars)}; pass e.g. max_chars: 1_000_000.`);
+      throw new InputError(
+        `max_chars must be a positive integer or Infinity, found ${JSON.stringify(options.max_chars)}; pass e.g. max_chars: 1_000_000.`,
+      );
     }
 
     for (const key of ['unk_token', 'cls_token', 'sep_token'] as const) {
@@ -126,7 +136,12 @@ export class BertTokenizer {
     this.wordpiece_tokenizer = new WordpieceTokenizer(map, this.unk_token, maxChars);
 
     const lowerFirst = this.do_basic_tokenize && this.do_lower_case;
-    this.pipeline = new TokenPipeline(this.basic_tokenizer, this.wordpiece_tokenizer, new SpecialTokenMatcher(this.all_special_tokens), lowerFirst);
+    this.pipeline = new TokenPipeline(
+      this.basic_tokenizer,
+      this.wordpiece_tokenizer,
+      new SpecialTokenMatcher(this.all_special_tokens),
+      lowerFirst,
+    );
     this.allSpecialIds = new Set(this.all_special_ids);
   }
 
@@ -154,9 +169,7 @@ export class BertTokenizer {
   ): Promise<T> {
     const { hub, rest: options } = splitPretrainedOptions(allOptions);
     // A fast tokenizer can do without vocab.txt when the repo has tokenizer.json.
-    const files = this.is_fast
-      ? { required: [], optional: filesOf(TOKENIZER_FILES) }
-      : TOKENIZER_FILES;
+    const files = this.is_fast ? { required: [], optional: filesOf(TOKENIZER_FILES) } : TOKENIZER_FILES;
     const dir = await resolvePretrained(nameOrDir, { ...hub, files });
     const read = await readTokenizerDir(dir, this.is_fast ? 'tokenizer.json' : 'vocab.txt');
     return new this(read.vocab, { ...read.options, ...options });
@@ -248,7 +261,12 @@ export class BertTokenizer {
   }
 
   /** The ids of a text (and pair) that truncation can keep, reading no more of either than that. */
-  private encodeInputs(text: string, textPair: string | null, strategies: ResolvedStrategies, options: EncodeOptions): [TokenizedText, TokenizedText | null] {
+  private encodeInputs(
+    text: string,
+    textPair: string | null,
+    strategies: ResolvedStrategies,
+    options: EncodeOptions,
+  ): [TokenizedText, TokenizedText | null] {
     const numSpecial = options.add_special_tokens === false ? 0 : this.numSpecialTokensToAdd(textPair !== null);
     return encodeInputs((t, limit) => this.encodeText(t, limit), text, textPair, strategies, options, numSpecial);
   }
@@ -284,7 +302,10 @@ export class BertTokenizer {
 
   /** HF `_get_padding_truncation_strategies`. */
   resolveStrategies(options: EncodeOptions = {}): ResolvedStrategies {
-    return resolveStrategies({ model_max_length: this.model_max_length, pad_token: this.pad_token, hasPadToken: this.vocab.has(this.pad_token) }, options);
+    return resolveStrategies(
+      { model_max_length: this.model_max_length, pad_token: this.pad_token, hasPadToken: this.vocab.has(this.pad_token) },
+      options,
+    );
   }
 
   /**

@@ -8,7 +8,13 @@
 import { InputError } from '../errors.js';
 import { BertTokenizer } from './bert_tokenizer.js';
 import { padBatch } from './padding.js';
-import { decodeBestSpans, type DecodeBestSpansOptions, type DPRSpanPrediction, type ReaderInput, type ReaderOutput } from './reader_spans.js';
+import {
+  decodeBestSpans,
+  type DecodeBestSpansOptions,
+  type DPRSpanPrediction,
+  type ReaderInput,
+  type ReaderOutput,
+} from './reader_spans.js';
 import type { PaddingOption, TruncationOption } from './types.js';
 
 /** HF `DPRQuestionEncoderTokenizer`: identical to BertTokenizer. */
@@ -58,7 +64,12 @@ export class DPRReaderTokenizer extends BertTokenizer {
    * `[CLS] question [SEP] title [SEP] text`. A single question is repeated for every passage. The
    * attention mask marks every id that is not the pad id; no token_type_ids are returned.
    */
-  call(questions: string | readonly string[], titles: string | readonly string[], texts: string | readonly string[], options: ReaderEncodeOptions = {}): ReaderEncoding {
+  call(
+    questions: string | readonly string[],
+    titles: string | readonly string[],
+    texts: string | readonly string[],
+    options: ReaderEncodeOptions = {},
+  ): ReaderEncoding {
     const titleList = asList(titles, 'titles');
     const textList = asList(texts, 'texts');
     const nPassages = titleList.length;

@@ -134,7 +134,10 @@ export class TokenPipeline {
       if (boundary) {
         if (start >= 0) {
           const cps = chars.cps.slice(start, i);
-          this.wordpiece.tokenizeWord({ cps, starts: chars.starts.slice(start, i), ends: chars.ends.slice(start, i), text: codePointsToString(cps) }, out);
+          this.wordpiece.tokenizeWord(
+            { cps, starts: chars.starts.slice(start, i), ends: chars.ends.slice(start, i), text: codePointsToString(cps) },
+            out,
+          );
         }
         start = -1;
       } else if (start < 0) {

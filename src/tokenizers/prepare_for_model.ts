@@ -25,7 +25,13 @@ function checkOverflowRequest(options: EncodeOptions, strategies: ResolvedStrate
 }
 
 /** [0, 0] for each special token, the text's range for each kept token. */
-function offsetMapping(first: TokenizedText, keepFirst: number, second: TokenizedText | null, keepSecond: number, addSpecial: boolean): Offset[] {
+function offsetMapping(
+  first: TokenizedText,
+  keepFirst: number,
+  second: TokenizedText | null,
+  keepSecond: number,
+  addSpecial: boolean,
+): Offset[] {
   const offsets: Offset[] = [];
   const push = (t: TokenizedText, n: number): void => {
     for (let k = 0; k < n; k++) offsets.push([t.starts[k]!, t.ends[k]!]);
@@ -60,7 +66,8 @@ export function prepareForModel(
   if (strategies.truncation !== 'do_not_truncate' && maxLength !== null && maxLength > 0 && total > maxLength) {
     const r = truncateSequences(first.ids, second?.ids ?? null, total - maxLength, strategies.truncation, stride);
     if (r.impossible !== null) {
-      if (options.on_impossible_truncation !== 'keep') throw new TokenizerError(`cannot truncate to max_length ${maxLength}: ${r.impossible}`);
+      if (options.on_impossible_truncation !== 'keep')
+        throw new TokenizerError(`cannot truncate to max_length ${maxLength}: ${r.impossible}`);
     } else {
       ({ keepFirst, keepSecond, overflowing } = r);
     }

@@ -43,8 +43,7 @@ export interface ReaderInput {
 
 /** The reader model's output (`{start_logits, end_logits, relevance_logits}`) or HF's tuple order. */
 export type ReaderOutput =
-  | { start_logits: Matrix; end_logits: Matrix; relevance_logits: Vector }
-  | readonly [Matrix, Matrix, Vector, ...unknown[]];
+  { start_logits: Matrix; end_logits: Matrix; relevance_logits: Vector } | readonly [Matrix, Matrix, Vector, ...unknown[]];
 
 function isArraySyncable(x: unknown): x is ArraySyncable {
   return typeof x === 'object' && x !== null && typeof (x as { arraySync?: unknown }).arraySync === 'function';
@@ -85,7 +84,12 @@ function addScores(a: number, b: number): number {
 }
 
 /** HF `_get_best_spans`: the best non-nested spans of one passage, as [start, end] (inclusive). */
-export function getBestSpans(startLogits: number[], endLogits: number[], maxAnswerLength: number, topSpans: number): Array<[number, number]> {
+export function getBestSpans(
+  startLogits: number[],
+  endLogits: number[],
+  maxAnswerLength: number,
+  topSpans: number,
+): Array<[number, number]> {
   const scored: Array<{ start: number; end: number; score: number }> = [];
   for (let start = 0; start < startLogits.length; start++) {
     const last = Math.min(endLogits.length, start + maxAnswerLength);
@@ -97,9 +101,7 @@ export function getBestSpans(startLogits: number[], endLogits: number[], maxAnsw
   scored.sort((x, y) => y.score - x.score);
   const chosen: Array<[number, number]> = [];
   for (const { start, end } of scored) {
-    const nested = chosen.some(
-      ([ps, pe]) => (start <= ps && ps <= pe && pe <= end) || (ps <= start && start <= end && end <= pe),
-    );
+    const nested = chosen.some(([ps, pe]) => (start <= ps && ps <= pe && pe <= end) || (ps <= start && start <= end && end <= pe));
     if (nested) continue;
     chosen.push([start, end]);
     if (chosen.length === topSpans) break;
@@ -124,7 +126,7 @@ interface ReaderArrays {
 /** The tokenizer's rows and the model's logits as arrays, checked to cover the same passages and tokens. */
 function readerArrays(readerInput: ReaderInput, readerOutput: ReaderOutput): ReaderArrays {
   if (typeof readerInput !== 'object' || readerInput === null || !('input_ids' in readerInput)) {
-    throw new InputError('readerInput must be the reader tokenizer\'s output, with input_ids [n_passages, seq_len].');
+    throw new InputError("readerInput must be the reader tokenizer's output, with input_ids [n_passages, seq_len].");
   }
   const inputIds = toMatrix(readerInput.input_ids, 'readerInput.input_ids');
   let startRaw: unknown;

@@ -77,7 +77,13 @@ function tokenizerConfigJson(s: TokenizerState): string {
 }
 
 function specialTokensMapJson(s: TokenizerState): string {
-  const map: Record<string, unknown> = { cls_token: s.cls_token, mask_token: s.mask_token, pad_token: s.pad_token, sep_token: s.sep_token, unk_token: s.unk_token };
+  const map: Record<string, unknown> = {
+    cls_token: s.cls_token,
+    mask_token: s.mask_token,
+    pad_token: s.pad_token,
+    sep_token: s.sep_token,
+    unk_token: s.unk_token,
+  };
   if (s.additional_special_tokens.length > 0) map['additional_special_tokens'] = [...s.additional_special_tokens];
   return sortedJson(map);
 }
@@ -122,7 +128,13 @@ function tokenizerJson(s: TokenizerState): string {
       },
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: s.clean_up_tokenization_spaces },
-    model: { type: 'WordPiece', unk_token: s.unk_token, continuing_subword_prefix: '##', max_input_chars_per_word: s.max_input_chars_per_word, vocab },
+    model: {
+      type: 'WordPiece',
+      unk_token: s.unk_token,
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: s.max_input_chars_per_word,
+      vocab,
+    },
   };
   return JSON.stringify(json, null, 2) + '\n';
 }
@@ -156,7 +168,10 @@ export interface SavableTokenizer {
 }
 
 /** The state to save: what the tokenizer exposes, plus the constructor settings only saving needs. */
-export function tokenizerState(t: SavableTokenizer, settings: Pick<TokenizerState, 'never_split' | 'tokenize_chinese_chars' | 'strip_accents'>): TokenizerState {
+export function tokenizerState(
+  t: SavableTokenizer,
+  settings: Pick<TokenizerState, 'never_split' | 'tokenize_chinese_chars' | 'strip_accents'>,
+): TokenizerState {
   return {
     ...settings,
     // HF writes the slow class's name for a fast tokenizer too.

@@ -32,9 +32,7 @@ function resolvePadding(padding: PaddingOption | undefined): PaddingStrategy {
   if (padding === undefined || padding === false || padding === 'do_not_pad') return 'do_not_pad';
   if (padding === true || padding === 'longest') return 'longest';
   if (padding === 'max_length') return 'max_length';
-  throw new InputError(
-    `padding must be true, false, 'longest', 'max_length' or 'do_not_pad', found ${JSON.stringify(padding)}.`,
-  );
+  throw new InputError(`padding must be true, false, 'longest', 'max_length' or 'do_not_pad', found ${JSON.stringify(padding)}.`);
 }
 
 function resolveTruncation(truncation: TruncationOption | null | undefined): TruncationStrategy {

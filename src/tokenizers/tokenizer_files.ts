@@ -110,7 +110,8 @@ function optionsFromConfig(config: Record<string, unknown>, file: string): BertT
   for (const key of SPECIAL_KEYS) set(key, tokenString(config[key], file, key));
   const extra = config['additional_special_tokens'];
   if (extra !== undefined && extra !== null) {
-    if (!Array.isArray(extra)) throw new TokenizerError(`${file}: "additional_special_tokens" must be a list, found ${JSON.stringify(extra)}.`);
+    if (!Array.isArray(extra))
+      throw new TokenizerError(`${file}: "additional_special_tokens" must be a list, found ${JSON.stringify(extra)}.`);
     options.additional_special_tokens = extra.map((t, i) => tokenString(t, file, `additional_special_tokens[${i}]`)!);
   }
   return options;
@@ -121,7 +122,11 @@ function fromTokenizerJson(json: Record<string, unknown>, file: string): { vocab
   const model = json['model'] as Record<string, unknown> | null | undefined;
   // Older files omit model.type; a WordPiece model is then recognised by its fields.
   const looksLikeWordPiece =
-    typeof model === 'object' && model !== null && model['type'] === undefined && 'continuing_subword_prefix' in model && 'max_input_chars_per_word' in model;
+    typeof model === 'object' &&
+    model !== null &&
+    model['type'] === undefined &&
+    'continuing_subword_prefix' in model &&
+    'max_input_chars_per_word' in model;
   if (typeof model !== 'object' || model === null || (model['type'] !== 'WordPiece' && !looksLikeWordPiece)) {
     throw new TokenizerError(
       `${file}: model.type must be "WordPiece" for a BERT/DPR tokenizer, found ${JSON.stringify(model?.['type'] ?? null)}.`,
@@ -193,7 +198,12 @@ function fromTokenizerJson(json: Record<string, unknown>, file: string): { vocab
 }
 
 /** A tokenizer_config.json / special_tokens_map.json next to either file still applies, as in HF. */
-async function layeredOptions(base: BertTokenizerOptions, config: Record<string, unknown>, configPath: string, specialPath: string): Promise<BertTokenizerOptions> {
+async function layeredOptions(
+  base: BertTokenizerOptions,
+  config: Record<string, unknown>,
+  configPath: string,
+  specialPath: string,
+): Promise<BertTokenizerOptions> {
   const options = { ...base, ...optionsFromConfig(config, configPath) };
   if (await exists(specialPath)) Object.assign(options, optionsFromConfig(await readJson(specialPath), specialPath));
   return options;
@@ -222,7 +232,8 @@ export async function readTokenizerDir(dir: string, prefer: 'vocab.txt' | 'token
   } catch {
     throw new TokenizerError(`tokenizer directory ${dir} does not exist; pass a directory written by save_pretrained.`);
   }
-  if (!info.isDirectory()) throw new TokenizerError(`${dir} is not a directory; pass the directory that holds vocab.txt or tokenizer.json.`);
+  if (!info.isDirectory())
+    throw new TokenizerError(`${dir} is not a directory; pass the directory that holds vocab.txt or tokenizer.json.`);
 
   const vocabPath = join(dir, 'vocab.txt');
   const configPath = join(dir, 'tokenizer_config.json');

@@ -15,13 +15,21 @@ export interface TruncationResult {
 }
 
 /** only_first, or longest_first on a single sequence: cut the first sequence. */
-function truncateFirst(ids: readonly number[], hasPair: boolean, keepSecond: number, toRemove: number, strategy: TruncationStrategy, stride: number): TruncationResult {
+function truncateFirst(
+  ids: readonly number[],
+  hasPair: boolean,
+  keepSecond: number,
+  toRemove: number,
+  strategy: TruncationStrategy,
+  stride: number,
+): TruncationResult {
   if (ids.length > toRemove) {
     const window = Math.min(ids.length, stride + toRemove);
     return { keepFirst: ids.length - toRemove, keepSecond, overflowing: ids.slice(ids.length - window), impossible: null };
   }
   const which = hasPair ? 'the first sequence' : 'the sequence';
-  const fix = strategy === 'only_first' ? "use truncation 'longest_first' or 'only_second', or a larger max_length" : 'use a larger max_length';
+  const fix =
+    strategy === 'only_first' ? "use truncation 'longest_first' or 'only_second', or a larger max_length" : 'use a larger max_length';
   return {
     keepFirst: ids.length,
     keepSecond,
@@ -83,7 +91,8 @@ export function truncateSequences(
   stride = 0,
 ): TruncationResult {
   const keepSecond = pairIds?.length ?? 0;
-  if (numTokensToRemove <= 0 || strategy === 'do_not_truncate') return { keepFirst: ids.length, keepSecond, overflowing: [], impossible: null };
+  if (numTokensToRemove <= 0 || strategy === 'do_not_truncate')
+    return { keepFirst: ids.length, keepSecond, overflowing: [], impossible: null };
   if (strategy === 'only_first' || (strategy === 'longest_first' && pairIds === null)) {
     return truncateFirst(ids, pairIds !== null, keepSecond, numTokensToRemove, strategy, stride);
   }

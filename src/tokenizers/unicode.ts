@@ -26,8 +26,8 @@ const flags = new Uint8Array(0x110000);
 
 /** The characters Python's `str.isspace()` (and so `str.split()` / `str.strip()`) treats as whitespace. */
 const PYTHON_WHITESPACE = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
-  0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
 function isChineseCodePoint(cp: number): boolean {
@@ -51,13 +51,7 @@ function compute(cp: number): number {
   if (!isTabOrNewline && RE_OTHER.test(ch)) f |= CONTROL;
   if (cp === 0x20 || isTabOrNewline || RE_SPACE_SEPARATOR.test(ch)) f |= WHITESPACE;
   // HF counts every non-alphanumeric ASCII character as punctuation ("^", "$", "`" are not Unicode P*).
-  if (
-    (cp >= 33 && cp <= 47) ||
-    (cp >= 58 && cp <= 64) ||
-    (cp >= 91 && cp <= 96) ||
-    (cp >= 123 && cp <= 126) ||
-    RE_PUNCTUATION.test(ch)
-  ) {
+  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126) || RE_PUNCTUATION.test(ch)) {
     f |= PUNCTUATION;
   }
   if (isChineseCodePoint(cp)) f |= CHINESE;

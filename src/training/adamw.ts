@@ -50,7 +50,10 @@ export class AdamW {
   readonly weightDecay: number;
   private readonly noDecay: (name: string) => boolean;
 
-  constructor(private readonly params: ReadonlyMap<string, tf.Variable>, options: AdamWOptions = {}) {
+  constructor(
+    private readonly params: ReadonlyMap<string, tf.Variable>,
+    options: AdamWOptions = {},
+  ) {
     [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;
@@ -118,7 +121,10 @@ export class AdamW {
       if (m === undefined || v === undefined || m.length !== param.size || v.length !== param.size) {
         throw new InputError(`optimizer state for "${name}" must hold two moments of ${param.size} values each.`);
       }
-      this.moments.set(name, tf.tidy(() => ({ step, m: tf.variable(tf.tensor(m, param.shape), false), v: tf.variable(tf.tensor(v, param.shape), false) })));
+      this.moments.set(
+        name,
+        tf.tidy(() => ({ step, m: tf.variable(tf.tensor(m, param.shape), false), v: tf.variable(tf.tensor(v, param.shape), false) })),
+      );
     }
   }
 

@@ -40,7 +40,11 @@ function normalizeQuestion(question: string): string {
  * `rng` shuffles the negative pools (DPR: `shuffle=True` in training, seeded per batch); null
  * keeps their order (DPR's validation).
  */
-export function createBiEncoderTexts(samples: readonly DprSample[], options: BiEncoderBatchOptions, rng: PythonRandom | null): BiEncoderTexts {
+export function createBiEncoderTexts(
+  samples: readonly DprSample[],
+  options: BiEncoderBatchOptions,
+  rng: PythonRandom | null,
+): BiEncoderTexts {
   const texts: BiEncoderTexts = { questions: [], contexts: [], positiveIndices: [], hardNegativeIndices: [] };
   for (const sample of samples) {
     let negatives = [...sample.negative_ctxs];

@@ -67,7 +67,8 @@ export async function writeCheckpoint(
   await writeModels(tmp);
   const tensors: TensorToWrite[] = [];
   const add = (prefix: string, values: ReadonlyMap<string, Float32Array>) => {
-    for (const [name, v] of values) tensors.push({ name: `${prefix}/${name}`, dtype: 'F32', shape: shapes.get(name) ?? [v.length], data: f32Bytes(v) });
+    for (const [name, v] of values)
+      tensors.push({ name: `${prefix}/${name}`, dtype: 'F32', shape: shapes.get(name) ?? [v.length], data: f32Bytes(v) });
   };
   add('m', contents.optimizer.m);
   add('v', contents.optimizer.v);
@@ -87,7 +88,11 @@ export function readCheckpoint(dir: string): CheckpointContents {
   }
   const file = SafetensorsFile.open(join(dir, OPTIMIZER_FILE));
   try {
-    const optimizer: AdamWState = { steps: JSON.parse(file.header.metadata['steps'] ?? '{}') as Record<string, number>, m: new Map(), v: new Map() };
+    const optimizer: AdamWState = {
+      steps: JSON.parse(file.header.metadata['steps'] ?? '{}') as Record<string, number>,
+      m: new Map(),
+      v: new Map(),
+    };
     const pending = new Map<string, Float32Array>();
     for (const name of file.names) {
       const slash = name.indexOf('/');

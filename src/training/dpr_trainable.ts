@@ -21,7 +21,10 @@ export type EncoderArchitecture = 'DPRQuestionEncoder' | 'DPRContextEncoder';
 export class DPRTrainableEncoder implements TrainableEncoder {
   readonly parameters: ReadonlyMap<string, tf.Variable>;
 
-  constructor(readonly model: DPREncoderModel, readonly tokenizer: BertTokenizer) {
+  constructor(
+    readonly model: DPREncoderModel,
+    readonly tokenizer: BertTokenizer,
+  ) {
     this.parameters = model.trainableParameters();
   }
 
@@ -42,16 +45,24 @@ export class DPRTrainableEncoder implements TrainableEncoder {
 }
 
 /** Loads an encoder (directory or hub id) with trainable weights, and its tokenizer. */
-export async function loadTrainableEncoder(nameOrDir: string, architecture: EncoderArchitecture, hub: PretrainedOptions = {}): Promise<DPRTrainableEncoder> {
+export async function loadTrainableEncoder(
+  nameOrDir: string,
+  architecture: EncoderArchitecture,
+  hub: PretrainedOptions = {},
+): Promise<DPRTrainableEncoder> {
   const dir = await resolvePretrained(nameOrDir, {
-    ...hub, files: { required: [...MODEL_FILES.required, ...TOKENIZER_FILES.required], optional: [...TOKENIZER_FILES.optional] }, weights: true,
+    ...hub,
+    files: { required: [...MODEL_FILES.required, ...TOKENIZER_FILES.required], optional: [...TOKENIZER_FILES.optional] },
+    weights: true,
   });
   const isQuestion = architecture === 'DPRQuestionEncoder';
   const model = isQuestion
     ? await TFDPRQuestionEncoder.fromPretrained(dir, { trainable: true })
     : await TFDPRContextEncoder.fromPretrained(dir, { trainable: true });
   try {
-    const tokenizer = isQuestion ? await DPRQuestionEncoderTokenizer.fromPretrained(dir) : await DPRContextEncoderTokenizer.fromPretrained(dir);
+    const tokenizer = isQuestion
+      ? await DPRQuestionEncoderTokenizer.fromPretrained(dir)
+      : await DPRContextEncoderTokenizer.fromPretrained(dir);
     return new DPRTrainableEncoder(model, tokenizer);
   } catch (e) {
     model.dispose();

@@ -29,7 +29,11 @@ function unbroadcast(dy: tf.Tensor, shape: number[], outShape: number[]): tf.Ten
   return tf.reshape(axes.length > 0 ? tf.sum(dy, axes) : dy, shape);
 }
 
-function binary(kernelName: string, derA: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor, derB: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor): tf.GradConfig {
+function binary(
+  kernelName: string,
+  derA: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+  derB: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+): tf.GradConfig {
   const gradFunc: GradFunc = (dy, [a, b]) => {
     const out = assertAndGetBroadcastShape(a!.shape, b!.shape);
     return { a: () => unbroadcast(derA(dy, a!, b!), a!.shape, out), b: () => unbroadcast(derB(dy, a!, b!), b!.shape, out) };
@@ -38,7 +42,11 @@ function binary(kernelName: string, derA: (dy: tf.Tensor, a: tf.Tensor, b: tf.Te
 }
 
 /** A unary kernel whose gradient needs its input x (`fromOutput` false) or its output y. */
-function unary(kernelName: string, der: (dy: tf.Tensor, saved: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor, fromOutput = false): tf.GradConfig {
+function unary(
+  kernelName: string,
+  der: (dy: tf.Tensor, saved: tf.Tensor, attrs: Record<string, unknown>) => tf.Tensor,
+  fromOutput = false,
+): tf.GradConfig {
   const gradFunc: GradFunc = (dy, [saved], attrs) => ({ x: () => der(dy, saved!, attrs) });
   return fromOutput
     ? { kernelName, outputsToSave: [true], gradFunc: gradFunc as tf.GradFunc }
@@ -59,13 +67,41 @@ function expandReduced(dy: tf.Tensor, x: tf.Tensor, axis: unknown): tf.Tensor {
 }
 
 const STANDARD: tf.GradConfig[] = [
-  binary(tf.Add, (dy) => dy, (dy) => dy),
-  binary(tf.Sub, (dy) => dy, (dy) => tf.neg(dy)),
-  binary(tf.Multiply, (dy, _a, b) => tf.mul(dy, f32(b)), (dy, a) => tf.mul(dy, f32(a))),
-  binary(tf.RealDiv, (dy, _a, b) => tf.div(dy, f32(b)), (dy, a, b) => tf.neg(tf.div(tf.mul(dy, f32(a)), tf.square(f32(b))))),
-  binary(tf.SquaredDifference, (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(a, b))), (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(b, a)))),
-  binary(tf.Maximum, (dy, a, b) => tf.mul(dy, f32(tf.greaterEqual(a, b))), (dy, a, b) => tf.mul(dy, f32(tf.less(a, b)))),
-  binary(tf.Minimum, (dy, a, b) => tf.mul(dy, f32(tf.lessEqual(a, b))), (dy, a, b) => tf.mul(dy, f32(tf.greater(a, b)))),
+  binary(
+    tf.Add,
+    (dy) => dy,
+    (dy) => dy,
+  ),
+  binary(
+    tf.Sub,
+    (dy) => dy,
+    (dy) => tf.neg(dy),
+  ),
+  binary(
+    tf.Multiply,
+    (dy, _a, b) => tf.mul(dy, f32(b)),
+    (dy, a) => tf.mul(dy, f32(a)),
+  ),
+  binary(
+    tf.RealDiv,
+    (dy, _a, b) => tf.div(dy, f32(b)),
+    (dy, a, b) => tf.neg(tf.div(tf.mul(dy, f32(a)), tf.square(f32(b)))),
+  ),
+  binary(
+    tf.SquaredDifference,
+    (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(a, b))),
+    (dy, a, b) => tf.mul(dy, tf.mul(2, tf.sub(b, a))),
+  ),
+  binary(
+    tf.Maximum,
+    (dy, a, b) => tf.mul(dy, f32(tf.greaterEqual(a, b))),
+    (dy, a, b) => tf.mul(dy, f32(tf.less(a, b))),
+  ),
+  binary(
+    tf.Minimum,
+    (dy, a, b) => tf.mul(dy, f32(tf.lessEqual(a, b))),
+    (dy, a, b) => tf.mul(dy, f32(tf.greater(a, b))),
+  ),
   binary(
     tf.Pow,
     (dy, a, b) => tf.mul(dy, tf.mul(f32(b), tf.pow(a, tf.sub(f32(b), 1)))),
@@ -88,7 +124,11 @@ const STANDARD: tf.GradConfig[] = [
   unary(tf.Relu6, (dy, x) => tf.mul(dy, f32(tf.mul(tf.lessEqual(x, 6), tf.step(x))))),
   unary(tf.LeakyRelu, (dy, x, attrs) => tf.where(tf.greater(x, 0), dy, tf.mul(dy, attrs['alpha'] as number))),
   unary(tf.ClipByValue, (dy, x, attrs) =>
-    tf.where(tf.logicalAnd(tf.greaterEqual(x, attrs['clipValueMin'] as number), tf.lessEqual(x, attrs['clipValueMax'] as number)), dy, tf.zerosLike(dy)),
+    tf.where(
+      tf.logicalAnd(tf.greaterEqual(x, attrs['clipValueMin'] as number), tf.lessEqual(x, attrs['clipValueMax'] as number)),
+      dy,
+      tf.zerosLike(dy),
+    ),
   ),
   unary(tf.Sum, (dy, x, attrs) => expandReduced(dy, x, attrs['axis'])),
   unary(tf.Mean, (dy, x, attrs) => {
@@ -98,14 +138,22 @@ const STANDARD: tf.GradConfig[] = [
   }),
   {
     kernelName: tf.Transpose,
-    gradFunc: ((dy: tf.Tensor, _s: tf.Tensor[], attrs: { perm: number[] }) => ({ x: () => tf.transpose(dy, getUndoAxesPermutation(attrs.perm)) })) as unknown as tf.GradFunc,
+    gradFunc: ((dy: tf.Tensor, _s: tf.Tensor[], attrs: { perm: number[] }) => ({
+      x: () => tf.transpose(dy, getUndoAxesPermutation(attrs.perm)),
+    })) as unknown as tf.GradFunc,
   },
   {
     kernelName: tf.Slice,
     inputsToSave: ['x'],
     gradFunc: ((dy: tf.Tensor, [x]: tf.Tensor[], attrs: { begin: number[]; size: number[] }) => {
       const [begin, size] = tf.slice_util.parseSliceParams(x!, attrs.begin, attrs.size) as [number[], number[]];
-      return { x: () => tf.pad(dy, x!.shape.map((n, i) => [begin[i]!, n - begin[i]! - size[i]!] as [number, number])) };
+      return {
+        x: () =>
+          tf.pad(
+            dy,
+            x!.shape.map((n, i) => [begin[i]!, n - begin[i]! - size[i]!] as [number, number]),
+          ),
+      };
     }) as unknown as tf.GradFunc,
   },
   {
@@ -132,13 +180,20 @@ const STANDARD: tf.GradConfig[] = [
     saveAllInputs: true,
     gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[], attrs: { axis: number }) => {
       const axis = tf.util.parseAxisParam(attrs.axis, saved[0]!.shape)[0]!;
-      return tf.split(dy, saved.map((t) => t.shape[axis]!), axis).map((t) => () => t);
+      return tf
+        .split(
+          dy,
+          saved.map((t) => t.shape[axis]!),
+          axis,
+        )
+        .map((t) => () => t);
     }) as unknown as tf.GradFunc,
   },
   {
     kernelName: tf.Pack,
     saveAllInputs: true,
-    gradFunc: ((dy: tf.Tensor, _s: tf.Tensor[], attrs: { axis: number }) => tf.unstack(dy, attrs.axis).map((t) => () => t)) as unknown as tf.GradFunc,
+    gradFunc: ((dy: tf.Tensor, _s: tf.Tensor[], attrs: { axis: number }) =>
+      tf.unstack(dy, attrs.axis).map((t) => () => t)) as unknown as tf.GradFunc,
   },
 ];
 
@@ -180,7 +235,9 @@ function geluDerivative(x: tf.Tensor, form: unknown): tf.Tensor {
 const GELU: tf.GradConfig = {
   kernelName: GELU_KERNEL,
   inputsToSave: ['x'],
-  gradFunc: ((dy: tf.Tensor, [x]: tf.Tensor[], attrs: { form: unknown }) => ({ x: () => tf.mul(dy, geluDerivative(x!, attrs.form)) })) as unknown as tf.GradFunc,
+  gradFunc: ((dy: tf.Tensor, [x]: tf.Tensor[], attrs: { form: unknown }) => ({
+    x: () => tf.mul(dy, geluDerivative(x!, attrs.form)),
+  })) as unknown as tf.GradFunc,
 };
 
 /**

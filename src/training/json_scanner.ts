@@ -48,7 +48,9 @@ export class JsonElementScanner {
   constructor(private readonly source: string) {}
 
   private fail(at: number, problem: string): never {
-    throw new InputError(`${this.source}: ${problem} at byte ${at}; expected a JSON list of objects (DPR's training format) or one object per line.`);
+    throw new InputError(
+      `${this.source}: ${problem} at byte ${at}; expected a JSON list of objects (DPR's training format) or one object per line.`,
+    );
   }
 
   /** Feeds the next chunk; returns the elements completed inside it, in order. */
@@ -152,6 +154,7 @@ export class JsonElementScanner {
   /** Call at the end of the stream: throws if the list (or an element) is unfinished. */
   finish(): void {
     if (this.state === 'inValue') this.fail(this.offset, `the file ends inside element ${this.count}`);
-    if (this.mode === 'array' && this.state !== 'done' && this.state !== 'start') this.fail(this.offset, 'the file ends before the closing "]"');
+    if (this.mode === 'array' && this.state !== 'done' && this.state !== 'start')
+      this.fail(this.offset, 'the file ends before the closing "]"');
   }
 }

@@ -31,7 +31,11 @@ function positiveMask(positiveIndices: readonly number[], contexts: number): tf.
  * questionVectors [nq, D], contextVectors [nc, D], positiveIndices[i] = index (into the contexts)
  * of question i's positive. The caller owns the returned tensors.
  */
-export function biEncoderNllLoss(questionVectors: tf.Tensor2D, contextVectors: tf.Tensor2D, positiveIndices: readonly number[]): BiEncoderLoss {
+export function biEncoderNllLoss(
+  questionVectors: tf.Tensor2D,
+  contextVectors: tf.Tensor2D,
+  positiveIndices: readonly number[],
+): BiEncoderLoss {
   const [nq, d] = questionVectors.shape;
   const [nc, dc] = contextVectors.shape;
   if (d !== dc) throw new InputError(`questionVectors and contextVectors must have the same width, found ${d} and ${dc}.`);

@@ -58,15 +58,20 @@ export function lossCurveSvg(steps: readonly StepRecord[], validations: readonly
   const y = (value: number) => MARGIN.top + plotH - (Math.max(0, value) / yMax) * plotH;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const v = yMax * f;
-    return `<text x="${MARGIN.left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v.toFixed(2)}</text>` +
-      `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`;
+    return (
+      `<text x="${MARGIN.left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v.toFixed(2)}</text>` +
+      `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`
+    );
   });
   const dots = validations.map((v) => `<circle cx="${x(v.step).toFixed(1)}" cy="${y(v.nll).toFixed(1)}" r="3" fill="#e67e22"/>`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">`,
     '<rect width="100%" height="100%" fill="white"/>',
     ...ticks,
-    polyline(smoothed.map(([s, l]) => [x(s), y(l)]), '#1f77b4'),
+    polyline(
+      smoothed.map(([s, l]) => [x(s), y(l)]),
+      '#1f77b4',
+    ),
     ...dots,
     `<text x="${MARGIN.left}" y="18" font-size="13">training loss (blue)${validations.length > 0 ? ', dev NLL (orange)' : ''}</text>`,
     `<text x="${WIDTH / 2}" y="${HEIGHT - 8}" text-anchor="middle" font-size="12">optimiser step (last: ${maxStep})</text>`,

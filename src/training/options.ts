@@ -57,9 +57,19 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
 };
 
 const INTEGER_MIN: [keyof TrainingOptions, number][] = [
-  ['batchSize', 1], ['hardNegatives', 0], ['otherNegatives', 0], ['epochs', 1], ['warmupSteps', 0], ['gradAccumulation', 1],
-  ['maxLength', 2], ['seed', 0], ['checkpointEvery', 0], ['devBatchSize', 1], ['validationHardNegatives', 0],
-  ['validationOtherNegatives', 0], ['validationMaxQuestions', 1],
+  ['batchSize', 1],
+  ['hardNegatives', 0],
+  ['otherNegatives', 0],
+  ['epochs', 1],
+  ['warmupSteps', 0],
+  ['gradAccumulation', 1],
+  ['maxLength', 2],
+  ['seed', 0],
+  ['checkpointEvery', 0],
+  ['devBatchSize', 1],
+  ['validationHardNegatives', 0],
+  ['validationOtherNegatives', 0],
+  ['validationMaxQuestions', 1],
 ];
 
 /** Defaults filled in and every value checked (InputError naming the option). */
@@ -67,11 +77,13 @@ export function resolveTrainingOptions(options: Partial<TrainingOptions> = {}): 
   const resolved: TrainingOptions = { ...DEFAULT_TRAINING_OPTIONS, ...options };
   for (const [key, min] of INTEGER_MIN) {
     const v = resolved[key];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new InputError(`${key} must be an integer ≥ ${min}, found ${String(v)}.`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+      throw new InputError(`${key} must be an integer ≥ ${min}, found ${String(v)}.`);
   }
   for (const key of ['lr', 'maxGradNorm', 'weightDecay', 'adamEps'] as const) {
     const v = resolved[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InputError(`${key} must be a finite number ≥ 0, found ${String(v)}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new InputError(`${key} must be a finite number ≥ 0, found ${String(v)}.`);
   }
   const [b1, b2] = resolved.adamBetas;
   if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new InputError(`adamBetas must both lie in [0, 1), found [${b1}, ${b2}].`);
@@ -84,9 +96,22 @@ export function resolveTrainingOptions(options: Partial<TrainingOptions> = {}): 
 /** The options a resumed run must share with the run that wrote the checkpoint. */
 export function resumeFingerprint(o: TrainingOptions, trainSamples: number): Record<string, number | string | boolean> {
   return {
-    trainSamples, batchSize: o.batchSize, hardNegatives: o.hardNegatives, otherNegatives: o.otherNegatives, epochs: o.epochs, lr: o.lr,
-    warmupSteps: o.warmupSteps, maxGradNorm: o.maxGradNorm, weightDecay: o.weightDecay, gradAccumulation: o.gradAccumulation,
-    maxLength: o.maxLength, seed: o.seed, shuffle: o.shuffle, adamEps: o.adamEps, adamBeta1: o.adamBetas[0], adamBeta2: o.adamBetas[1],
+    trainSamples,
+    batchSize: o.batchSize,
+    hardNegatives: o.hardNegatives,
+    otherNegatives: o.otherNegatives,
+    epochs: o.epochs,
+    lr: o.lr,
+    warmupSteps: o.warmupSteps,
+    maxGradNorm: o.maxGradNorm,
+    weightDecay: o.weightDecay,
+    gradAccumulation: o.gradAccumulation,
+    maxLength: o.maxLength,
+    seed: o.seed,
+    shuffle: o.shuffle,
+    adamEps: o.adamEps,
+    adamBeta1: o.adamBetas[0],
+    adamBeta2: o.adamBetas[1],
     contextTokenTypes: o.contextTokenTypes,
   };
 }

@@ -35,7 +35,10 @@ export async function trainBiEncoder(job: TrainBiEncoderOptions): Promise<Traini
   let contextSource = job.contextModel;
   if (job.resume === true) {
     const dir = latestCheckpoint(join(job.outDir, 'checkpoints'));
-    if (dir === null) throw new InputError(`resume was asked for, but ${join(job.outDir, 'checkpoints')} holds no complete checkpoint; start without resume.`);
+    if (dir === null)
+      throw new InputError(
+        `resume was asked for, but ${join(job.outDir, 'checkpoints')} holds no complete checkpoint; start without resume.`,
+      );
     resume = readCheckpoint(dir);
     questionSource = join(dir, QUESTION_ENCODER_DIR);
     contextSource = join(dir, CONTEXT_ENCODER_DIR);
@@ -46,8 +49,15 @@ export async function trainBiEncoder(job: TrainBiEncoderOptions): Promise<Traini
   const dev = job.devFile !== undefined ? TrainingFile.open(job.devFile) : null;
   const trainer = new BiEncoderTrainer(question, context, train, job.options ?? {}, dev);
   try {
-    const summary = await trainer.train({ outDir: job.outDir, ...(resume !== undefined ? { resume } : {}), ...(job.onEvent ? { onEvent: job.onEvent } : {}) });
-    for (const [encoder, name] of [[question, QUESTION_ENCODER_DIR], [context, CONTEXT_ENCODER_DIR]] as const) {
+    const summary = await trainer.train({
+      outDir: job.outDir,
+      ...(resume !== undefined ? { resume } : {}),
+      ...(job.onEvent ? { onEvent: job.onEvent } : {}),
+    });
+    for (const [encoder, name] of [
+      [question, QUESTION_ENCODER_DIR],
+      [context, CONTEXT_ENCODER_DIR],
+    ] as const) {
       const target = join(job.outDir, name);
       const tmp = `${target}.partial`;
       rmSync(tmp, { recursive: true, force: true });

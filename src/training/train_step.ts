@@ -62,8 +62,12 @@ export function microBatchGradients(
   tf.dispose([value, scores as unknown as tf.Tensor2D]);
   const nc = texts.contexts.length;
   return {
-    loss, scores: scoreValues, contexts: nc, correct: countCorrect(scoreValues, nc, texts.positiveIndices),
-    passages: texts.questions.length + nc, grads: named,
+    loss,
+    scores: scoreValues,
+    contexts: nc,
+    correct: countCorrect(scoreValues, nc, texts.positiveIndices),
+    passages: texts.questions.length + nc,
+    grads: named,
   };
 }
 

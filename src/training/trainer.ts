@@ -24,7 +24,18 @@ import { GradientAccumulator, jointParameters, microBatchGradients } from './tra
 import { validateBiEncoder, type ValidationResult } from './validate.js';
 
 export type TrainingEvent =
-  | { type: 'step'; epoch: number; iteration: number; batchesPerEpoch: number; step: number; totalSteps: number; loss: number; lr: number; gradNorm: number; passagesPerSecond: number }
+  | {
+      type: 'step';
+      epoch: number;
+      iteration: number;
+      batchesPerEpoch: number;
+      step: number;
+      totalSteps: number;
+      loss: number;
+      lr: number;
+      gradNorm: number;
+      passagesPerSecond: number;
+    }
   | { type: 'validation'; epoch: number; step: number; nll: number; averageRank: number }
   | { type: 'checkpoint'; step: number; dir: string };
 
@@ -68,7 +79,9 @@ export class BiEncoderTrainer {
     const o = this.options;
     this.batchesPerEpoch = batchesPerEpoch(trainSamples.size, o.batchSize);
     if (this.batchesPerEpoch === 0) {
-      throw new InputError(`batchSize ${o.batchSize} is larger than the ${trainSamples.size} training samples; use a batch size of at most ${trainSamples.size}.`);
+      throw new InputError(
+        `batchSize ${o.batchSize} is larger than the ${trainSamples.size} training samples; use a batch size of at most ${trainSamples.size}.`,
+      );
     }
     this.totalSteps = Math.floor(this.batchesPerEpoch / o.gradAccumulation) * o.epochs;
     this.params = jointParameters(question, context);
@@ -76,8 +89,16 @@ export class BiEncoderTrainer {
     this.optimizer = new AdamW(this.params, { betas: o.adamBetas, eps: o.adamEps, weightDecay: o.weightDecay });
     this.accumulator = new GradientAccumulator(o.maxGradNorm);
     this.state = {
-      format: 'tfjs-dpr-training-state', version: 1, globalStep: 0, epoch: 0, iteration: 0, pendingMicroBatches: 0, pendingLoss: 0,
-      settings: resumeFingerprint(o, trainSamples.size), steps: [], validations: [],
+      format: 'tfjs-dpr-training-state',
+      version: 1,
+      globalStep: 0,
+      epoch: 0,
+      iteration: 0,
+      pendingMicroBatches: 0,
+      pendingLoss: 0,
+      settings: resumeFingerprint(o, trainSamples.size),
+      steps: [],
+      validations: [],
     };
   }
 
@@ -86,7 +107,9 @@ export class BiEncoderTrainer {
     const expected = this.state.settings;
     for (const [key, value] of Object.entries(expected)) {
       if (resume.state.settings[key] !== value) {
-        throw new InputError(`cannot resume: the checkpoint was trained with ${key} = ${String(resume.state.settings[key])}, this run has ${String(value)}; use the same settings.`);
+        throw new InputError(
+          `cannot resume: the checkpoint was trained with ${key} = ${String(resume.state.settings[key])}, this run has ${String(value)}; use the same settings.`,
+        );
       }
     }
     this.optimizer.importState(resume.optimizer);
@@ -120,8 +143,11 @@ export class BiEncoderTrainer {
     const samples = batchPositions(order, iteration, o.batchSize).map((p) => this.trainSamples.get(p));
     const texts = createBiEncoderTexts(samples, o, negativesRandom(epoch, iteration, o));
     const result = microBatchGradients(this.question, this.context, texts, {
-      maxLength: o.maxLength, contextTokenTypes: o.contextTokenTypes, training: true,
-      dropoutSeed: dropoutSeedFor(o.seed, epoch, iteration), lossDivisor: o.gradAccumulation,
+      maxLength: o.maxLength,
+      contextTokenTypes: o.contextTokenTypes,
+      training: true,
+      dropoutSeed: dropoutSeedFor(o.seed, epoch, iteration),
+      lossDivisor: o.gradAccumulation,
     });
     this.accumulator.add(result.grads);
     this.state.pendingLoss += result.loss;
@@ -140,7 +166,15 @@ export class BiEncoderTrainer {
     this.state.pendingMicroBatches = 0;
     const seconds = (performance.now() - started) / 1000;
     run.onEvent?.({
-      type: 'step', epoch, iteration, batchesPerEpoch: this.batchesPerEpoch, step, totalSteps: this.totalSteps, loss, lr, gradNorm,
+      type: 'step',
+      epoch,
+      iteration,
+      batchesPerEpoch: this.batchesPerEpoch,
+      step,
+      totalSteps: this.totalSteps,
+      loss,
+      lr,
+      gradNorm,
       passagesPerSecond: result.passages / seconds,
     });
     return true;
@@ -163,7 +197,11 @@ export class BiEncoderTrainer {
     if (run.outDir === undefined) return;
     const dir = join(run.outDir, 'checkpoints', checkpointDirName(this.state.globalStep));
     mkdirSync(join(run.outDir, 'checkpoints'), { recursive: true });
-    const contents: CheckpointContents = { state: this.state, optimizer: await this.optimizer.exportState(), pending: await this.accumulator.export() };
+    const contents: CheckpointContents = {
+      state: this.state,
+      optimizer: await this.optimizer.exportState(),
+      pending: await this.accumulator.export(),
+    };
     await writeCheckpoint(dir, contents, this.shapes, async (tmp) => {
       await this.question.save(join(tmp, 'question_encoder'));
       await this.context.save(join(tmp, 'context_encoder'));

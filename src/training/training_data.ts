@@ -95,7 +95,13 @@ export class TrainingFile implements SampleSource {
   readonly droppedWithoutPositives: number;
   private fd: number | null;
 
-  private constructor(readonly path: string, fd: number, private readonly spans: Float64Array, readonly size: number, dropped: number) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    private readonly spans: Float64Array,
+    readonly size: number,
+    dropped: number,
+  ) {
     this.fd = fd;
     this.droppedWithoutPositives = dropped;
   }
@@ -120,7 +126,8 @@ export class TrainingFile implements SampleSource {
 
   get(index: number): DprSample {
     if (this.fd === null) throw new InputError(`${this.path} is closed.`);
-    if (!Number.isInteger(index) || index < 0 || index >= this.size) throw new InputError(`sample index ${index} is outside [0, ${this.size}).`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.size)
+      throw new InputError(`sample index ${index} is outside [0, ${this.size}).`);
     const start = this.spans[2 * index]!;
     const length = this.spans[2 * index + 1]! - start;
     const bytes = new Uint8Array(length);

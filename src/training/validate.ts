@@ -33,15 +33,21 @@ function devBatches(dev: SampleSource, batchSize: number): number[][] {
 }
 
 /** Vectors [n, D] of `rows` encoded in sub-batches, as one Float32Array. */
-function encodeAll(encoder: TrainableEncoder, texts: BiEncoderTexts, kind: 'questions' | 'contexts', o: TrainingOptions): { values: Float32Array; width: number } {
+function encodeAll(
+  encoder: TrainableEncoder,
+  texts: BiEncoderTexts,
+  kind: 'questions' | 'contexts',
+  o: TrainingOptions,
+): { values: Float32Array; width: number } {
   const parts: Float32Array[] = [];
   let width = 0;
   const items = kind === 'questions' ? texts.questions : texts.contexts;
   for (let start = 0; start < items.length; start += ENCODE_BATCH) {
     const tokenize = { maxLength: o.maxLength, contextTokenTypes: o.contextTokenTypes };
-    const rows = kind === 'questions'
-      ? tokenizeQuestions(encoder.tokenizer, texts.questions.slice(start, start + ENCODE_BATCH), tokenize)
-      : tokenizeContexts(encoder.tokenizer, texts.contexts.slice(start, start + ENCODE_BATCH), tokenize);
+    const rows =
+      kind === 'questions'
+        ? tokenizeQuestions(encoder.tokenizer, texts.questions.slice(start, start + ENCODE_BATCH), tokenize)
+        : tokenizeContexts(encoder.tokenizer, texts.contexts.slice(start, start + ENCODE_BATCH), tokenize);
     const vectors = encoder.encode(rows, { training: false });
     width = vectors.shape[1];
     parts.push(vectors.dataSync() as Float32Array);
@@ -54,18 +60,31 @@ function validateNll(question: TrainableEncoder, context: TrainableEncoder, dev:
   let total = 0;
   const batches = devBatches(dev, o.devBatchSize);
   for (const positions of batches) {
-    const texts = createBiEncoderTexts(positions.map((p) => dev.get(p)), o, null);
+    const texts = createBiEncoderTexts(
+      positions.map((p) => dev.get(p)),
+      o,
+      null,
+    );
     const q = encodeAll(question, texts, 'questions', o);
     const c = encodeAll(context, texts, 'contexts', o);
     total += tf.tidy(() => {
-      const { loss } = biEncoderNllLoss(tf.tensor2d(q.values, [texts.questions.length, q.width]), tf.tensor2d(c.values, [texts.contexts.length, c.width]), texts.positiveIndices);
+      const { loss } = biEncoderNllLoss(
+        tf.tensor2d(q.values, [texts.questions.length, q.width]),
+        tf.tensor2d(c.values, [texts.contexts.length, c.width]),
+        texts.positiveIndices,
+      );
       return loss.dataSync()[0]!;
     });
   }
   return total / batches.length;
 }
 
-function validateAverageRank(question: TrainableEncoder, context: TrainableEncoder, dev: SampleSource, o: TrainingOptions): { averageRank: number; questions: number } {
+function validateAverageRank(
+  question: TrainableEncoder,
+  context: TrainableEncoder,
+  dev: SampleSource,
+  o: TrainingOptions,
+): { averageRank: number; questions: number } {
   const negatives = { hardNegatives: o.validationHardNegatives, otherNegatives: o.validationOtherNegatives };
   const qParts: Float32Array[] = [];
   const cParts: Float32Array[] = [];
@@ -74,7 +93,11 @@ function validateAverageRank(question: TrainableEncoder, context: TrainableEncod
   let width = 0;
   for (const positions of devBatches(dev, o.devBatchSize)) {
     if (positives.length > o.validationMaxQuestions) break; // DPR's check, before each batch
-    const texts = createBiEncoderTexts(positions.map((p) => dev.get(p)), negatives, null);
+    const texts = createBiEncoderTexts(
+      positions.map((p) => dev.get(p)),
+      negatives,
+      null,
+    );
     const q = encodeAll(question, texts, 'questions', o);
     const c = encodeAll(context, texts, 'contexts', o);
     width = q.width;
@@ -89,7 +112,9 @@ function validateAverageRank(question: TrainableEncoder, context: TrainableEncod
   // Questions in blocks, so the score matrix never needs questions × all contexts at once.
   for (let start = 0; start < positives.length; start += 64) {
     const n = Math.min(64, positives.length - start);
-    const scores = tf.tidy(() => tf.matMul(tf.tensor2d(qAll.subarray(start * width, (start + n) * width), [n, width]), ctx, false, true).dataSync());
+    const scores = tf.tidy(() =>
+      tf.matMul(tf.tensor2d(qAll.subarray(start * width, (start + n) * width), [n, width]), ctx, false, true).dataSync(),
+    );
     rankSum += averageRank(scores, contexts, positives.slice(start, start + n)) * n;
   }
   ctx.dispose();
@@ -106,7 +131,12 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-export function validateBiEncoder(question: TrainableEncoder, context: TrainableEncoder, dev: SampleSource, o: TrainingOptions): ValidationResult {
+export function validateBiEncoder(
+  question: TrainableEncoder,
+  context: TrainableEncoder,
+  dev: SampleSource,
+  o: TrainingOptions,
+): ValidationResult {
   const nll = validateNll(question, context, dev, o);
   const { averageRank: rank, questions } = validateAverageRank(question, context, dev, o);
   return { nll, averageRank: rank, questions };

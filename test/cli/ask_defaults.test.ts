@@ -17,7 +17,10 @@ test('dpr ask with defaults downloads the models, indexes the sample corpus once
   const root = tempDir('dpr-ask-defaults-');
   const withoutBin = REPO_FILES.filter((f) => f !== 'pytorch_model.bin');
   const server = await startHubServer({
-    [DEFAULT_QUESTION_ENCODER]: { dir: pairedQuestionEncoder(root), files: ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'] },
+    [DEFAULT_QUESTION_ENCODER]: {
+      dir: pairedQuestionEncoder(root),
+      files: ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'],
+    },
     [DEFAULT_CONTEXT_ENCODER]: { dir: CONTEXT_MODEL(), files: withoutBin },
     [DEFAULT_READER]: { dir: READER_MODEL(), files: withoutBin },
   });

@@ -21,7 +21,10 @@ interface Row {
 }
 
 function sampleRows(n: number): Row[] {
-  const lines = readFileSync(join(PROJECT_ROOT, 'data', 'sample_corpus.jsonl'), 'utf8').trim().split('\n').slice(0, n);
+  const lines = readFileSync(join(PROJECT_ROOT, 'data', 'sample_corpus.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, n);
   const rows = lines.map((l) => JSON.parse(l) as Row);
   // Cover: no title, an empty title, a numeric id, a long text that must be truncated to 512 tokens.
   delete rows[1]!.title;
@@ -31,10 +34,18 @@ function sampleRows(n: number): Row[] {
   return rows;
 }
 
-async function libraryVectors(model: TFDPRContextEncoder | TFDPRQuestionEncoder, tokenizer: BertTokenizer, rows: Row[], pair: boolean): Promise<number[][]> {
+async function libraryVectors(
+  model: TFDPRContextEncoder | TFDPRQuestionEncoder,
+  tokenizer: BertTokenizer,
+  rows: Row[],
+  pair: boolean,
+): Promise<number[][]> {
   const out: number[][] = [];
   for (const row of rows) {
-    const enc = pair && row.title ? tokenizer.encode(row.title, row.text, { truncation: true }) : tokenizer.encode(row.text, null, { truncation: true });
+    const enc =
+      pair && row.title
+        ? tokenizer.encode(row.title, row.text, { truncation: true })
+        : tokenizer.encode(row.text, null, { truncation: true });
     const result = model.call({ input_ids: [enc.input_ids], token_type_ids: [enc.token_type_ids], attention_mask: [enc.attention_mask!] });
     out.push(Array.from(await result.pooler_output.data()));
     tf.dispose(result as unknown as tf.TensorContainer);
@@ -43,7 +54,10 @@ async function libraryVectors(model: TFDPRContextEncoder | TFDPRQuestionEncoder,
 }
 
 function readVectors(path: string): Array<{ id: unknown; vector: number[] }> {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; vector: number[] });
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: unknown; vector: number[] });
 }
 
 describe('dpr encode', () => {
@@ -68,21 +82,34 @@ describe('dpr encode', () => {
     const result = await runCli(['encode', '--model', CONTEXT_MODEL(), '--input', input, '--output', output, '--batch-size', '7']);
     assert.equal(result.code, 0, result.stderr);
     const got = readVectors(output);
-    assert.deepEqual(got.map((g) => g.id), rows.map((r) => r.id));
+    assert.deepEqual(
+      got.map((g) => g.id),
+      rows.map((r) => r.id),
+    );
     const expected = await libraryVectors(context, await DPRContextEncoderTokenizer.fromPretrained(CONTEXT_MODEL()), rows, true);
     got.forEach((g, i) => {
       assert.equal(g.vector.length, 16);
       expectAllClose(g.vector, expected[i]!, { atol: 1e-5, label: `passage ${i}` });
     });
     // The title matters: the pair encoding differs from the text alone.
-    const textOnly = await libraryVectors(context, await DPRContextEncoderTokenizer.fromPretrained(CONTEXT_MODEL()), [{ ...rows[0]!, title: '' }], true);
+    const textOnly = await libraryVectors(
+      context,
+      await DPRContextEncoderTokenizer.fromPretrained(CONTEXT_MODEL()),
+      [{ ...rows[0]!, title: '' }],
+      true,
+    );
     assert.ok(Math.abs(textOnly[0]![0]! - got[0]!.vector[0]!) > 1e-3, 'the title changed nothing');
   });
 
   test('a question encoder encodes text (stdin to stdout); equals the library within 1e-5', async () => {
-    const result = await runCli(['encode', '--model', QUESTION_MODEL(), '--input', '-', '--output', '-'], { input: readFileSync(input, 'utf8') });
+    const result = await runCli(['encode', '--model', QUESTION_MODEL(), '--input', '-', '--output', '-'], {
+      input: readFileSync(input, 'utf8'),
+    });
     assert.equal(result.code, 0, result.stderr);
-    const got = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; vector: number[] });
+    const got = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: unknown; vector: number[] });
     const expected = await libraryVectors(question, await DPRQuestionEncoderTokenizer.fromPretrained(QUESTION_MODEL()), rows, false);
     assert.equal(got.length, rows.length);
     got.forEach((g, i) => expectAllClose(g.vector, expected[i]!, { atol: 1e-5, label: `question ${i}` }));
@@ -99,7 +126,9 @@ describe('dpr encode', () => {
   });
 
   test('a record without text names the field and the line', async () => {
-    const result = await runCli(['encode', '--model', CONTEXT_MODEL(), '--input', '-', '--output', '-'], { input: '{"id": "a", "text": "x"}\n{"id": "b", "body": "y"}\n' });
+    const result = await runCli(['encode', '--model', CONTEXT_MODEL(), '--input', '-', '--output', '-'], {
+      input: '{"id": "a", "text": "x"}\n{"id": "b", "body": "y"}\n',
+    });
     assert.equal(result.code, 1);
     assert.equal(result.stderr, 'dpr encode: <stdin>:2: "text" must be a string, got nothing.\n');
   });

@@ -23,7 +23,10 @@ describe('CLI errors', () => {
   test('search on a directory that is not an index says how to build one', async () => {
     const r = await runCli(['search', '--model', QUESTION_MODEL(), '--index', dir, 'q']);
     assert.equal(r.code, 1);
-    assert.match(oneLine(r.stderr, 'search'), /is not a usable index: it has no manifest\.json; build an index with `dpr index build --out /);
+    assert.match(
+      oneLine(r.stderr, 'search'),
+      /is not a usable index: it has no manifest\.json; build an index with `dpr index build --out /,
+    );
   });
 
   test('index build with a question encoder names the kind needed', async () => {
@@ -42,7 +45,10 @@ describe('CLI errors', () => {
     writeFileSync(passages, '{"id": 1, "title": "t", "text": "a passage"}\n');
     const r = await runCli(['read', '--model', CONTEXT_MODEL(), '--question', 'q?', '--passages', passages]);
     assert.equal(r.code, 1);
-    assert.equal(oneLine(r.stderr, 'read'), `--model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --model must be a reader (DPRReader).`);
+    assert.equal(
+      oneLine(r.stderr, 'read'),
+      `--model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --model must be a reader (DPRReader).`,
+    );
   });
 
   test('a model directory without weights, and a missing one', async () => {
@@ -53,7 +59,10 @@ describe('CLI errors', () => {
     const passages = join(dir, 'r.jsonl');
     const r = await runCli(['read', '--model', empty, '--question', 'q?', '--passages', passages]);
     assert.equal(r.code, 1);
-    assert.match(oneLine(r.stderr, 'read'), /has no weights; a DPR model directory needs model\.safetensors or pytorch_model\.bin beside config\.json/);
+    assert.match(
+      oneLine(r.stderr, 'read'),
+      /has no weights; a DPR model directory needs model\.safetensors or pytorch_model\.bin beside config\.json/,
+    );
     const missing = await runCli(['encode', '--model', join(dir, 'nope'), '--input', passages, '--output', '-']);
     assert.equal(missing.code, 1);
     assert.match(oneLine(missing.stderr, 'encode'), /--model .*nope: no such directory; give a directory holding config\.json/);
@@ -70,7 +79,10 @@ describe('CLI errors', () => {
   });
 
   test('--help prints the options of each command and exits 0', async () => {
-    for (const args of [['search', '--help'], ['index', 'build', '--help']]) {
+    for (const args of [
+      ['search', '--help'],
+      ['index', 'build', '--help'],
+    ]) {
       const r = await runCli(args);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`^usage: dpr ${args.slice(0, -1).join(' ')} `));

@@ -37,7 +37,12 @@ export function pairedQuestionEncoder(parent: string): string {
       join(dir, 'model.safetensors'),
       weights.names.map((name) => {
         const info = weights.info(name);
-        return { name: name.replace(/^ctx_encoder\./, 'question_encoder.'), dtype: info.dtype, shape: [...info.shape], data: weights.readBytes(name) };
+        return {
+          name: name.replace(/^ctx_encoder\./, 'question_encoder.'),
+          dtype: info.dtype,
+          shape: [...info.shape],
+          data: weights.readBytes(name),
+        };
       }),
     );
   } finally {

@@ -24,7 +24,9 @@ function oneLine(stderr: string, command: string): string {
 
 describe('hostile use of the CLI', () => {
   const dir = tempDir('dpr-hostile-');
-  const corpusLines = readFileSync(join(PROJECT_ROOT, 'data', 'sample_corpus.jsonl'), 'utf8').trim().split('\n');
+  const corpusLines = readFileSync(join(PROJECT_ROOT, 'data', 'sample_corpus.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   const passages = join(dir, 'p.jsonl');
   writeFileSync(passages, corpusLines.slice(0, 30).join('\n') + '\n');
   const index = join(dir, 'index');
@@ -37,9 +39,15 @@ describe('hostile use of the CLI', () => {
   });
 
   test('1. encode to a folder that does not exist exits at once with the default 2 workers (no hang, nothing loaded)', async () => {
-    const r = await runCli(['encode', '--model', CONTEXT_MODEL(), '--input', passages, '--output', '/no/such/dir/x.jsonl', '--workers', '2'], FAST);
+    const r = await runCli(
+      ['encode', '--model', CONTEXT_MODEL(), '--input', passages, '--output', '/no/such/dir/x.jsonl', '--workers', '2'],
+      FAST,
+    );
     assert.equal(r.code, 1);
-    assert.equal(oneLine(r.stderr, 'encode'), '--output /no/such/dir/x.jsonl: the folder /no/such/dir does not exist; create it or choose another path.');
+    assert.equal(
+      oneLine(r.stderr, 'encode'),
+      '--output /no/such/dir/x.jsonl: the folder /no/such/dir does not exist; create it or choose another path.',
+    );
   });
 
   test('3. a NaN in the index vectors is refused, not printed as NaN/Infinity/null', async () => {
@@ -53,7 +61,10 @@ describe('hostile use of the CLI', () => {
       const r = await runCli(['search', '--model', questionModel, '--index', damaged, ...json, 'capital of france'], FAST);
       assert.equal(r.code, 1, r.stdout);
       assert.equal(r.stdout, '');
-      assert.match(oneLine(r.stderr, 'search'), /^the score of row \d+ for query 0 is NaN, not a finite number: the index vectors or the query hold NaN or infinite values; rebuild the index, or check the model\.$/);
+      assert.match(
+        oneLine(r.stderr, 'search'),
+        /^the score of row \d+ for query 0 is NaN, not a finite number: the index vectors or the query hold NaN or infinite values; rebuild the index, or check the model\.$/,
+      );
     }
   });
 
@@ -77,7 +88,10 @@ describe('hostile use of the CLI', () => {
     for (const output of [copy, join(dir, 'sym.jsonl'), join(dir, 'hard.jsonl')]) {
       const r = await runCli(['encode', '--model', CONTEXT_MODEL(), '--input', copy, '--output', output], FAST);
       assert.equal(r.code, 1);
-      assert.equal(oneLine(r.stderr, 'encode'), `--output ${output} is the input file (--input ${copy}); writing it would destroy the input. Choose another --output.`);
+      assert.equal(
+        oneLine(r.stderr, 'encode'),
+        `--output ${output} is the input file (--input ${copy}); writing it would destroy the input. Choose another --output.`,
+      );
     }
     assert.equal(readFileSync(copy, 'utf8'), corpusLines.slice(0, 3).join('\n') + '\n');
   });
@@ -90,7 +104,10 @@ describe('hostile use of the CLI', () => {
     for (const out of [source, join(dir, 'checkpoint-link')]) {
       const r = await runCli(['convert', source, out, '--force'], FAST);
       assert.equal(r.code, 1);
-      assert.match(oneLine(r.stderr, 'convert'), /^OUT_DIR .* is the source directory SRC_DIR; converting would overwrite the checkpoint it reads\. Choose another OUT_DIR\.$/);
+      assert.match(
+        oneLine(r.stderr, 'convert'),
+        /^OUT_DIR .* is the source directory SRC_DIR; converting would overwrite the checkpoint it reads\. Choose another OUT_DIR\.$/,
+      );
     }
     assert.ok(readFileSync(join(source, 'model.safetensors')).equals(before));
   });
@@ -100,17 +117,44 @@ describe('hostile use of the CLI', () => {
     assert.equal(r.code, 1);
     assert.equal(oneLine(r.stderr, 'encode'), `--output ${dir} is a directory; give a file path, e.g. ${join(dir, 'vectors.jsonl')}.`);
     // stdout on a full disk: /dev/full answers every write with ENOSPC.
-    const full = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'main.ts'), 'encode', '--model', CONTEXT_MODEL(), '--input', passages, '--output', '-', '--workers', '1'], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
-    });
+    const full = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'src', 'cli', 'main.ts'),
+        'encode',
+        '--model',
+        CONTEXT_MODEL(),
+        '--input',
+        passages,
+        '--output',
+        '-',
+        '--workers',
+        '1',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+      },
+    );
     let stderr = '';
     full.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const code = await new Promise<number | null>((res) => full.on('close', (c) => res(c)));
     assert.equal(code, 1);
-    assert.equal(oneLine(stderr, 'encode'), 'cannot write <stdout>: no space left on device (ENOSPC); free some space or choose another location.');
-    const erofs = Object.assign(new Error('EROFS: read-only file system, open'), { code: 'EROFS', syscall: 'open', path: '/mnt/ro/x.jsonl' });
-    assert.equal(describeFsError(erofs), 'cannot open /mnt/ro/x.jsonl: the file system is read-only (EROFS); choose a location on a writable file system.');
+    assert.equal(
+      oneLine(stderr, 'encode'),
+      'cannot write <stdout>: no space left on device (ENOSPC); free some space or choose another location.',
+    );
+    const erofs = Object.assign(new Error('EROFS: read-only file system, open'), {
+      code: 'EROFS',
+      syscall: 'open',
+      path: '/mnt/ro/x.jsonl',
+    });
+    assert.equal(
+      describeFsError(erofs),
+      'cannot open /mnt/ro/x.jsonl: the file system is read-only (EROFS); choose a location on a writable file system.',
+    );
     const eexist = Object.assign(new Error('EEXIST'), { code: 'EEXIST', syscall: 'mkdir', path: '/tmp/x' });
     assert.equal(describeFsError(eexist), 'cannot create directory /tmp/x: it already exists (EEXIST); remove it or choose another path.');
   });
@@ -123,16 +167,28 @@ describe('hostile use of the CLI', () => {
     writeFileSync(join(damaged, 'passages.offsets'), offsets);
     const r = await runCli(['search', '--model', questionModel, '--index', damaged, 'capital of france'], FAST);
     assert.equal(r.code, 1);
-    assert.match(oneLine(r.stderr, 'search'), /is not a usable index: passages\.offsets is damaged at passage \d+ \(line \[\d+, \d+\) in a file of \d+ bytes\); rebuild the index\.$/);
+    assert.match(
+      oneLine(r.stderr, 'search'),
+      /is not a usable index: passages\.offsets is damaged at passage \d+ \(line \[\d+, \d+\) in a file of \d+ bytes\); rebuild the index\.$/,
+    );
   });
 
   test('8. invalid UTF-8 names FILE:LINE; tokenize of an empty file exits 1 like the others', async () => {
     const latin1 = join(dir, 'latin1.jsonl');
-    writeFileSync(latin1, Buffer.concat([Buffer.from('{"id": 1, "text": "fine"}\n{"id": 2, "text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
-    for (const args of [['tokenize', '--model', CONTEXT_MODEL(), '--input', latin1], ['encode', '--model', CONTEXT_MODEL(), '--input', latin1, '--output', '-', '--workers', '1']]) {
+    writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from('{"id": 1, "text": "fine"}\n{"id": 2, "text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]),
+    );
+    for (const args of [
+      ['tokenize', '--model', CONTEXT_MODEL(), '--input', latin1],
+      ['encode', '--model', CONTEXT_MODEL(), '--input', latin1, '--output', '-', '--workers', '1'],
+    ]) {
       const r = await runCli(args, FAST);
       assert.equal(r.code, 1);
-      assert.equal(oneLine(r.stderr, args[0]!), `${latin1}:2: not valid UTF-8; save the file as UTF-8 (e.g. \`iconv -f LATIN1 -t UTF-8\`).`);
+      assert.equal(
+        oneLine(r.stderr, args[0]!),
+        `${latin1}:2: not valid UTF-8; save the file as UTF-8 (e.g. \`iconv -f LATIN1 -t UTF-8\`).`,
+      );
     }
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');
@@ -143,10 +199,17 @@ describe('hostile use of the CLI', () => {
 
   test('8. --workers 64 is lowered to the core count with a note; convert errors are one line, exit 1', async () => {
     const out = join(dir, 'v.jsonl');
-    const r = await runCli(['encode', '--model', CONTEXT_MODEL(), '--input', passages, '--output', out, '--workers', '64'], { timeoutMs: 120_000 });
+    const r = await runCli(['encode', '--model', CONTEXT_MODEL(), '--input', passages, '--output', out, '--workers', '64'], {
+      timeoutMs: 120_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     const cores = availableParallelism();
-    assert.ok(r.stderr.startsWith(`dpr encode: note: --workers 64 is more than the ${cores} cores of this machine; using ${cores} (one model copy per worker).\n`), r.stderr);
+    assert.ok(
+      r.stderr.startsWith(
+        `dpr encode: note: --workers 64 is more than the ${cores} cores of this machine; using ${cores} (one model copy per worker).\n`,
+      ),
+      r.stderr,
+    );
     for (const [args, message] of [
       [['convert', dir], 'expected SRC_DIR and OUT_DIR, got 1 argument(s). Run `dpr convert --help` for the usage.'],
       [['convert', dir, join(dir, 'o'), '--dtype', 'int8'], '--dtype must be one of float32, float16; got "int8".'],
@@ -166,8 +229,25 @@ describe('hostile use of the CLI', () => {
     const help = await runCli(['help', 'search'], FAST);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^usage: dpr search --model QUESTION_DIR --index INDEX_DIR/);
-    const ask = await runCli(['ask', '--index', index, '--question-model', questionModel, '--reader-model', READER_MODEL(), '--context-model', CONTEXT_MODEL(), 'q?'], FAST);
+    const ask = await runCli(
+      [
+        'ask',
+        '--index',
+        index,
+        '--question-model',
+        questionModel,
+        '--reader-model',
+        READER_MODEL(),
+        '--context-model',
+        CONTEXT_MODEL(),
+        'q?',
+      ],
+      FAST,
+    );
     assert.equal(ask.code, 1);
-    assert.equal(oneLine(ask.stderr, 'ask'), '--context-model embeds the bundled sample corpus and is not used with --index (an index holds vectors already); drop one of them.');
+    assert.equal(
+      oneLine(ask.stderr, 'ask'),
+      '--context-model embeds the bundled sample corpus and is not used with --index (an index holds vectors already); drop one of them.',
+    );
   });
 });

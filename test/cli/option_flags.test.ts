@@ -11,7 +11,13 @@ test('backquoted API options become the command flags; unknown names and plain w
     inFlagTerms('/x already holds an index (manifest.json); pass `overwrite: true` to replace it, or choose another `outDir`.', flags),
     '/x already holds an index (manifest.json); pass --overwrite to replace it, or choose another --out.',
   );
-  assert.equal(inFlagTerms('`model` ./m is a reader; `model` must be an encoder.', flags), '--model ./m is a reader; --model must be an encoder.');
-  assert.equal(inFlagTerms('`workers` and the model outDir, `dpr index build --out x`', flags), '`workers` and the model outDir, `dpr index build --out x`');
+  assert.equal(
+    inFlagTerms('`model` ./m is a reader; `model` must be an encoder.', flags),
+    '--model ./m is a reader; --model must be an encoder.',
+  );
+  assert.equal(
+    inFlagTerms('`workers` and the model outDir, `dpr index build --out x`', flags),
+    '`workers` and the model outDir, `dpr index build --out x`',
+  );
   assert.equal(inFlagTerms('pass `overwrite: true`', {}), 'pass `overwrite: true`');
 });

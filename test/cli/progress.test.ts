@@ -21,11 +21,11 @@ test('formatProgress: bytes in MB with bar, rate and ETA; counts in their unit; 
     'encoding  [####----------------]  1200/5000 passages  400 passages/s  ETA 0:10',
   );
   assert.equal(formatProgress({ label: 'x', done: 3 * MB, total: undefined, unit: 'bytes', rate: undefined }), 'x  3.0 MB');
+  assert.equal(formatProgress({ label: 'big', done: 0, total: 10_000, unit: 'items', rate: 2 }).endsWith('ETA 1:23:20'), true);
   assert.equal(
-    formatProgress({ label: 'big', done: 0, total: 10_000, unit: 'items', rate: 2 }).endsWith('ETA 1:23:20'),
-    true,
+    formatProgress({ label: 'done', done: 10, total: 10, unit: 'items', rate: 5 }),
+    'done  [####################]  10/10 items  5.0 items/s',
   );
-  assert.equal(formatProgress({ label: 'done', done: 10, total: 10, unit: 'items', rate: 5 }), 'done  [####################]  10/10 items  5.0 items/s');
 });
 
 test('ProgressBar draws on a terminal, throttled, and ends the line; draws nothing when not a terminal', () => {
@@ -60,7 +60,14 @@ test('hubProgressReporter: one bar per file; a resumed download measures its rat
   const tty = fakeStream(true);
   const report = hubProgressReporter(tty, () => now);
   const MB = 1024 * 1024;
-  const ev = (bytesDone: number, done = false) => ({ repoId: 'o/n', file: 'model.safetensors', bytesDone, bytesTotal: 4 * MB, phase: 'download' as const, done });
+  const ev = (bytesDone: number, done = false) => ({
+    repoId: 'o/n',
+    file: 'model.safetensors',
+    bytesDone,
+    bytesTotal: 4 * MB,
+    phase: 'download' as const,
+    done,
+  });
   report(ev(2 * MB)); // resumed at 2 MB
   now = 1000;
   report(ev(3 * MB));

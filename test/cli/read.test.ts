@@ -36,8 +36,20 @@ describe('dpr read', () => {
       const o = expected.options;
       test(`case ${ci}: num_spans ${o.num_spans}, max_answer_length ${o.max_answer_length}, per passage ${o.num_spans_per_passage}`, async () => {
         const r = await runCli([
-          'read', '--model', READER_MODEL(), '--question', c.questions, '--passages', passages, '--json',
-          '--num-spans', String(o.num_spans), '--max-answer-length', String(o.max_answer_length), '--num-spans-per-passage', String(o.num_spans_per_passage),
+          'read',
+          '--model',
+          READER_MODEL(),
+          '--question',
+          c.questions,
+          '--passages',
+          passages,
+          '--json',
+          '--num-spans',
+          String(o.num_spans),
+          '--max-answer-length',
+          String(o.max_answer_length),
+          '--num-spans-per-passage',
+          String(o.num_spans_per_passage),
         ]);
         assert.equal(r.code, 0, r.stderr);
         const got = JSON.parse(r.stdout) as Span[];
@@ -47,7 +59,10 @@ describe('dpr read', () => {
           assert.deepEqual(Object.keys(s), ['span_score', 'relevance_score', 'doc_id', 'start_index', 'end_index', 'text']);
           assert.deepEqual([s.doc_id, s.start_index, s.end_index, s.text], [e.doc_id, e.start_index, e.end_index, e.text], `span ${i}`);
           assert.ok(Math.abs(s.span_score - e.span_score) < 1e-4, `span ${i} span_score ${s.span_score} vs ${e.span_score}`);
-          assert.ok(Math.abs(s.relevance_score - e.relevance_score) < 1e-4, `span ${i} relevance ${s.relevance_score} vs ${e.relevance_score}`);
+          assert.ok(
+            Math.abs(s.relevance_score - e.relevance_score) < 1e-4,
+            `span ${i} relevance ${s.relevance_score} vs ${e.relevance_score}`,
+          );
         });
       });
     }
@@ -55,7 +70,17 @@ describe('dpr read', () => {
 
   test('human output lists each span with its scores and passage', async () => {
     const c = withSpans[0]!;
-    const r = await runCli(['read', '--model', READER_MODEL(), '--question', c.questions, '--passages', join(dir, 'case0.jsonl'), '--num-spans', '2']);
+    const r = await runCli([
+      'read',
+      '--model',
+      READER_MODEL(),
+      '--question',
+      c.questions,
+      '--passages',
+      join(dir, 'case0.jsonl'),
+      '--num-spans',
+      '2',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const first = c.best_spans![0]!.spans[0]!;
     const lines = r.stdout.trimEnd().split('\n');
@@ -63,6 +88,9 @@ describe('dpr read', () => {
     // People see the answer without the [SEP] HF's decode keeps when a span crosses the title; --json keeps HF's text.
     assert.ok(first.text.includes('[SEP]'), 'this reference span crosses a [SEP]');
     assert.equal(lines[0], `  1  ${first.text.replace(' [SEP] ', ' ')}`);
-    assert.match(lines[1]!, new RegExp(`^ {5}span \\d+\\.\\d{4}  relevance \\d+\\.\\d{4}  from p${first.doc_id} \\(${c.titles[first.doc_id]}\\)$`));
+    assert.match(
+      lines[1]!,
+      new RegExp(`^ {5}span \\d+\\.\\d{4}  relevance \\d+\\.\\d{4}  from p${first.doc_id} \\(${c.titles[first.doc_id]}\\)$`),
+    );
   });
 });

@@ -16,7 +16,11 @@ import { CONTEXT_MODEL, QUESTION_MODEL, tempDir } from './fixtures.js';
 const SHARD = 32;
 
 function indexFiles(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 describe('index build --resume', () => {
@@ -34,10 +38,14 @@ describe('index build --resume', () => {
 
       // The interrupted build reads stdin; it gets 100 passages (3 whole shards) and waits for
       // more, so it is killed mid-build at a known point, after its checkpoints.
-      const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'main.ts'), 'index', 'build', ...common, '--passages', '-', '--out', resumed], {
-        cwd: PROJECT_ROOT,
-        stdio: ['pipe', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'cli', 'main.ts'), 'index', 'build', ...common, '--passages', '-', '--out', resumed],
+        {
+          cwd: PROJECT_ROOT,
+          stdio: ['pipe', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
@@ -69,8 +77,12 @@ describe('index build --resume', () => {
       const a = indexFiles(full);
       const b = indexFiles(resumed);
       assert.deepEqual([...b.keys()], [...a.keys()]);
-      assert.deepEqual([...a.keys()], ['embeddings.' + (dtype === 'float32' ? 'f32' : 'f16'), 'manifest.json', 'passages.jsonl', 'passages.offsets']);
-      for (const [name, bytes] of a) assert.ok(bytes.equals(b.get(name)!), `${name} differs between the interrupted and the uninterrupted build`);
+      assert.deepEqual(
+        [...a.keys()],
+        ['embeddings.' + (dtype === 'float32' ? 'f32' : 'f16'), 'manifest.json', 'passages.jsonl', 'passages.offsets'],
+      );
+      for (const [name, bytes] of a)
+        assert.ok(bytes.equals(b.get(name)!), `${name} differs between the interrupted and the uninterrupted build`);
     });
   }
 

@@ -31,13 +31,29 @@ const K = 10;
 describe('dpr index build + search + ask', () => {
   const dir = tempDir();
   const corpusPath = join(PROJECT_ROOT, 'data', 'sample_corpus.jsonl');
-  const corpus = readFileSync(corpusPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Passage);
+  const corpus = readFileSync(corpusPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Passage);
   const index = join(dir, 'index');
   let questionModel: string;
 
   before(async () => {
     questionModel = pairedQuestionEncoder(dir);
-    const r = await runCli(['index', 'build', '--model', CONTEXT_MODEL(), '--passages', corpusPath, '--out', index, '--shard-size', '100', '--batch-size', '16']);
+    const r = await runCli([
+      'index',
+      'build',
+      '--model',
+      CONTEXT_MODEL(),
+      '--passages',
+      corpusPath,
+      '--out',
+      index,
+      '--shard-size',
+      '100',
+      '--batch-size',
+      '16',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^indexed ${corpus.length} passages into .*: dim 16, float32, `));
     assert.equal(r.stderr, '', 'no progress bar when stderr is not a terminal');
@@ -62,9 +78,27 @@ describe('dpr index build + search + ask', () => {
   test('search --json returns the brute-force top-k, best first, with stored title and text', async () => {
     const input = join(dir, 'questions.jsonl');
     writeFileSync(input, QUESTIONS.map((q) => JSON.stringify(q)).join('\n') + '\n');
-    const r = await runCli(['search', '--model', questionModel, '--index', index, '-k', String(K), '--input', input, '--json', '--batch-size', '3']);
+    const r = await runCli([
+      'search',
+      '--model',
+      questionModel,
+      '--index',
+      index,
+      '-k',
+      String(K),
+      '--input',
+      input,
+      '--json',
+      '--batch-size',
+      '3',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; question: string; hits: Array<{ id: string; score: number; title: string; text: string }> });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { id: unknown; question: string; hits: Array<{ id: string; score: number; title: string; text: string }> },
+      );
     assert.equal(lines.length, QUESTIONS.length);
 
     const passageVectors: Float32Array[] = [];
@@ -77,7 +111,11 @@ describe('dpr index build + search + ask', () => {
       const line = lines[qi]!;
       assert.equal(line.id, q.id);
       assert.equal(line.question, q.text);
-      assert.deepEqual(line.hits.map((h) => h.id), expected.map((e) => corpus[e.i]!.id), `question ${q.text}`);
+      assert.deepEqual(
+        line.hits.map((h) => h.id),
+        expected.map((e) => corpus[e.i]!.id),
+        `question ${q.text}`,
+      );
       line.hits.forEach((h, r) => {
         assert.ok(Math.abs(h.score - expected[r]!.score) < 1e-3, `score ${h.score} vs ${expected[r]!.score}`);
         const p = corpus[expected[r]!.i]!;
@@ -103,23 +141,47 @@ describe('dpr index build + search + ask', () => {
   test('search with a context encoder as --model names the model kind it needs', async () => {
     const r = await runCli(['search', '--model', CONTEXT_MODEL(), '--index', index, 'q']);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `dpr search: --model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --model must be a question encoder (DPRQuestionEncoder).\n`);
+    assert.equal(
+      r.stderr,
+      `dpr search: --model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --model must be a question encoder (DPRQuestionEncoder).\n`,
+    );
   });
 
   test('ask names its own flags in model errors (--question-model, --reader-model)', async () => {
     const badQuestion = await runCli(['ask', '--question-model', READER_MODEL(), '--reader-model', READER_MODEL(), '--index', index, 'q?']);
     assert.equal(badQuestion.code, 1);
-    assert.equal(badQuestion.stderr, `dpr ask: --question-model ${READER_MODEL()} is a reader (DPRReader); --question-model must be a question encoder (DPRQuestionEncoder).\n`);
+    assert.equal(
+      badQuestion.stderr,
+      `dpr ask: --question-model ${READER_MODEL()} is a reader (DPRReader); --question-model must be a question encoder (DPRQuestionEncoder).\n`,
+    );
     const badReader = await runCli(['ask', '--question-model', questionModel, '--reader-model', CONTEXT_MODEL(), '--index', index, 'q?']);
     assert.equal(badReader.code, 1);
-    assert.equal(badReader.stderr, `dpr ask: --reader-model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --reader-model must be a reader (DPRReader).\n`);
+    assert.equal(
+      badReader.stderr,
+      `dpr ask: --reader-model ${CONTEXT_MODEL()} is a context encoder (DPRContextEncoder); --reader-model must be a reader (DPRReader).\n`,
+    );
   });
 
   test('ask retrieves, reads, and prints the answer with its passage; --json agrees with search + read', async () => {
     const question = 'who discovered penicillin?';
-    const r = await runCli(['ask', '--question-model', questionModel, '--reader-model', READER_MODEL(), '--index', index, '-k', '4', '--json', question]);
+    const r = await runCli([
+      'ask',
+      '--question-model',
+      questionModel,
+      '--reader-model',
+      READER_MODEL(),
+      '--index',
+      index,
+      '-k',
+      '4',
+      '--json',
+      question,
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { question: string; answers: Array<{ text: string; span_score: number; relevance_score: number; passage: Passage & { score: number } }> };
+    const out = JSON.parse(r.stdout) as {
+      question: string;
+      answers: Array<{ text: string; span_score: number; relevance_score: number; passage: Passage & { score: number } }>;
+    };
     assert.equal(out.question, question);
     assert.ok(out.answers.length >= 1);
     // The same four passages through `dpr read` give the same spans.
@@ -127,10 +189,31 @@ describe('dpr index build + search + ask', () => {
     const hits = (JSON.parse(search.stdout) as { hits: Passage[] }).hits;
     const passages = join(dir, 'retrieved.jsonl');
     writeFileSync(passages, hits.map((h) => JSON.stringify({ id: h.id, title: h.title, text: h.text })).join('\n') + '\n');
-    const read = await runCli(['read', '--model', READER_MODEL(), '--question', question, '--passages', passages, '--json', '--num-spans', '3', '--max-answer-length', '10', '--num-spans-per-passage', '1']);
+    const read = await runCli([
+      'read',
+      '--model',
+      READER_MODEL(),
+      '--question',
+      question,
+      '--passages',
+      passages,
+      '--json',
+      '--num-spans',
+      '3',
+      '--max-answer-length',
+      '10',
+      '--num-spans-per-passage',
+      '1',
+    ]);
     assert.equal(read.code, 0, read.stderr);
     const spans = JSON.parse(read.stdout) as Array<{ text: string; doc_id: number; span_score: number }>;
-    assert.deepEqual(out.answers.map((a) => a.text), spans.map((s) => s.text));
-    assert.deepEqual(out.answers.map((a) => a.passage.id), spans.map((s) => hits[s.doc_id]!.id));
+    assert.deepEqual(
+      out.answers.map((a) => a.text),
+      spans.map((s) => s.text),
+    );
+    assert.deepEqual(
+      out.answers.map((a) => a.passage.id),
+      spans.map((s) => hits[s.doc_id]!.id),
+    );
   });
 });

@@ -38,7 +38,19 @@ describe('exactMatch agrees with DPR on every reference case', () => {
 
 describe('SimpleTokenizer and SQuAD normalisation details', () => {
   test('tokens: letter/digit/mark runs, or one visible character', () => {
-    assert.deepEqual(simpleTokenize('AT&T’s 3.14 e\u0301te\u0301!  x'), ['at', '&', 't', '’', 's', '3', '.', '14', 'e\u0301te\u0301', '!', 'x']);
+    assert.deepEqual(simpleTokenize('AT&T’s 3.14 e\u0301te\u0301!  x'), [
+      'at',
+      '&',
+      't',
+      '’',
+      's',
+      '3',
+      '.',
+      '14',
+      'e\u0301te\u0301',
+      '!',
+      'x',
+    ]);
     assert.deepEqual(simpleTokenize('Ab', false), ['Ab']);
   });
   test('an answer split across a passage does not match; order matters', () => {
@@ -57,6 +69,9 @@ describe('SimpleTokenizer and SQuAD normalisation details', () => {
     assert.equal(normalizeAnswer('x\ufeffy'), 'x\ufeffy'); // ...and JS \s would split at U+FEFF, Python does not
   });
   test('an unknown match type is an InputError naming the option', () => {
-    assert.throws(() => hasAnswer(['a'], 'a', { match: 'kilt' as 'string' }), (e: Error) => e instanceof InputError && /options\.match/.test(e.message));
+    assert.throws(
+      () => hasAnswer(['a'], 'a', { match: 'kilt' as 'string' }),
+      (e: Error) => e instanceof InputError && /options\.match/.test(e.message),
+    );
   });
 });

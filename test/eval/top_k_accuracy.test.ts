@@ -21,7 +21,11 @@ describe('topKAccuracy', () => {
   });
   test('regex matching and progress', () => {
     const seen: number[] = [];
-    const got = topKAccuracy([{ answers: ['17\\d\\d'], passages: ['x', 'in 1776'] }], { ks: [1, 2], match: 'regex', onProgress: (d) => seen.push(d) });
+    const got = topKAccuracy([{ answers: ['17\\d\\d'], passages: ['x', 'in 1776'] }], {
+      ks: [1, 2],
+      match: 'regex',
+      onProgress: (d) => seen.push(d),
+    });
     assert.deepEqual(got.top_k_accuracy, { '1': 0, '2': 1 });
     assert.deepEqual(seen, [1]);
   });
@@ -31,9 +35,23 @@ describe('topKAccuracy', () => {
   });
   test('bad k and duplicate keys are InputErrors naming the option', () => {
     for (const ks of [[0], [-1], [1.5], [], [Number.NaN]]) {
-      assert.throws(() => topKAccuracy(questions, { ks }), (e: Error) => e instanceof InputError && /options\.ks/.test(e.message), String(ks));
+      assert.throws(
+        () => topKAccuracy(questions, { ks }),
+        (e: Error) => e instanceof InputError && /options\.ks/.test(e.message),
+        String(ks),
+      );
     }
-    assert.throws(() => topKAccuracy([{ answers: ['a'], passages: [], key: 'k' }, { answers: ['a'], passages: [], key: 'k' }], { ks: [1] }), /appears twice/);
+    assert.throws(
+      () =>
+        topKAccuracy(
+          [
+            { answers: ['a'], passages: [], key: 'k' },
+            { answers: ['a'], passages: [], key: 'k' },
+          ],
+          { ks: [1] },
+        ),
+      /appears twice/,
+    );
     assert.deepEqual(checkKs([5, 1, 5]), [1, 5]);
   });
 });
@@ -48,7 +66,14 @@ describe('evaluateRetrieval', () => {
       return questions.map((q) => {
         const words = new Set(q.toLowerCase().split(' '));
         return corpus
-          .map((text, row) => ({ id: String(row), text, shared: text.toLowerCase().split(' ').filter((w) => words.has(w)).length }))
+          .map((text, row) => ({
+            id: String(row),
+            text,
+            shared: text
+              .toLowerCase()
+              .split(' ')
+              .filter((w) => words.has(w)).length,
+          }))
           .sort((a, b) => b.shared - a.shared || Number(a.id) - Number(b.id))
           .slice(0, k)
           .map(({ id, text }) => ({ id, text }));
@@ -61,11 +86,21 @@ describe('evaluateRetrieval', () => {
       { question: 'zzz', answers: ['Madrid'] },
     ];
     const events: string[] = [];
-    const got = await evaluateRetrieval(qa, retrieve, { ks: [1, 2], batchSize: 3, onProgress: (e) => events.push(`${e.stage}:${e.done}/${e.total}`) });
-    assert.deepEqual(calls, [[3, 2], [1, 2]]);
+    const got = await evaluateRetrieval(qa, retrieve, {
+      ks: [1, 2],
+      batchSize: 3,
+      onProgress: (e) => events.push(`${e.stage}:${e.done}/${e.total}`),
+    });
+    assert.deepEqual(calls, [
+      [3, 2],
+      [1, 2],
+    ]);
     assert.deepEqual(got.top_k_accuracy, { '1': 0.75, '2': 0.75 });
     assert.deepEqual(got.first_hit_rank, { '0': 1, '1': 1, q3: 1, '3': null });
     assert.equal(got.retrieved.length, 4);
-    assert.deepEqual(events.filter((e) => e.startsWith('retrieve')), ['retrieve:3/4', 'retrieve:4/4']);
+    assert.deepEqual(
+      events.filter((e) => e.startsWith('retrieve')),
+      ['retrieve:3/4', 'retrieve:4/4'],
+    );
   });
 });

@@ -27,14 +27,19 @@ async function typedOnly(allowed: ReadonlyArray<new (...args: never[]) => Error>
   try {
     await fn();
   } catch (e) {
-    if (!allowed.some((C) => e instanceof C)) throw new Error(`expected success or ${allowed.map((c) => c.name).join('/')}, got ${(e as Error)?.stack ?? String(e)}`, { cause: e });
+    if (!allowed.some((C) => e instanceof C))
+      throw new Error(`expected success or ${allowed.map((c) => c.name).join('/')}, got ${(e as Error)?.stack ?? String(e)}`, { cause: e });
   }
 }
 
 /** A mutation of `bytes`: flip, set, insert or delete bytes at random places. */
 const mutation = (length: number) =>
   fc.array(
-    fc.record({ at: fc.nat({ max: Math.max(0, length - 1) }), kind: fc.constantFrom('flip', 'set', 'insert', 'delete'), value: fc.integer({ min: 0, max: 255 }) }),
+    fc.record({
+      at: fc.nat({ max: Math.max(0, length - 1) }),
+      kind: fc.constantFrom('flip', 'set', 'insert', 'delete'),
+      value: fc.integer({ min: 0, max: 255 }),
+    }),
     { minLength: 1, maxLength: 8 },
   );
 
@@ -142,10 +147,16 @@ describe('fuzzed readers', () => {
     mkdirSync(modelDir);
     const original = readFileSync(referencePath('models', 'question_encoder', 'config.json'));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), mutation(original.length).map((e) => mutate(original, e))), async (bytes) => {
-        writeFileSync(join(modelDir, 'config.json'), bytes);
-        await typedOnly([ConfigError], async () => loadConfig(modelDir));
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+          mutation(original.length).map((e) => mutate(original, e)),
+        ),
+        async (bytes) => {
+          writeFileSync(join(modelDir, 'config.json'), bytes);
+          await typedOnly([ConfigError], async () => loadConfig(modelDir));
+        },
+      ),
       runs,
     );
   });
@@ -153,17 +164,24 @@ describe('fuzzed readers', () => {
   test('vocab.txt: random bytes and mutations give a tokenizer that encodes, or a TokenizerError', { timeout: 180_000 }, async () => {
     const modelDir = join(dir, 'vocab');
     mkdirSync(modelDir);
-    for (const f of ['tokenizer_config.json', 'special_tokens_map.json']) cpSync(referencePath('models', 'question_encoder', f), join(modelDir, f));
+    for (const f of ['tokenizer_config.json', 'special_tokens_map.json'])
+      cpSync(referencePath('models', 'question_encoder', f), join(modelDir, f));
     const vocab = readFileSync(referencePath('models', 'question_encoder', 'vocab.txt')).subarray(0, 4000);
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), mutation(vocab.length).map((e) => mutate(vocab, e))), async (bytes) => {
-        writeFileSync(join(modelDir, 'vocab.txt'), bytes);
-        await typedOnly([TokenizerError, ConfigError, InputError], async () => {
-          const tokenizer = await BertTokenizer.fromPretrained(modelDir);
-          const enc = tokenizer.encode('Hello, wörld! 漢字 [SEP] unknownword', null, { truncation: true });
-          for (const id of enc.input_ids) assert.ok(Number.isInteger(id) && id >= 0, `id ${id}`);
-        });
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+          mutation(vocab.length).map((e) => mutate(vocab, e)),
+        ),
+        async (bytes) => {
+          writeFileSync(join(modelDir, 'vocab.txt'), bytes);
+          await typedOnly([TokenizerError, ConfigError, InputError], async () => {
+            const tokenizer = await BertTokenizer.fromPretrained(modelDir);
+            const enc = tokenizer.encode('Hello, wörld! 漢字 [SEP] unknownword', null, { truncation: true });
+            for (const id of enc.input_ids) assert.ok(Number.isInteger(id) && id >= 0, `id ${id}`);
+          });
+        },
+      ),
       { numRuns: 60, seed: 15 },
     );
   });

@@ -92,7 +92,10 @@ export function referenceRepos(): Record<string, RepoSpec> {
     'test-org/question_encoder': model('question_encoder'),
     'test-org/context_encoder_proj': model('context_encoder_proj'),
     'test-org/reader': model('reader'),
-    'test-org/legacy-only': model('question_encoder-legacy-bin', REPO_FILES.filter((f) => f !== 'model.safetensors')),
+    'test-org/legacy-only': model(
+      'question_encoder-legacy-bin',
+      REPO_FILES.filter((f) => f !== 'model.safetensors'),
+    ),
     'test-org/private': { ...model('question_encoder'), token: 'hf_secret' },
     'test-org/gated': { ...model('question_encoder'), token: 'hf_secret', gated: true },
   };

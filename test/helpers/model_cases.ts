@@ -27,7 +27,10 @@ export function referenceModels(): ReferenceModel[] {
     .sort()
     .filter((name) => existsSync(join(root, name, 'cases.json')))
     .map((name) => {
-      const json = JSON.parse(readFileSync(join(root, name, 'cases.json'), 'utf8')) as { kind: ReferenceModel['kind']; cases: ReferenceCase[] };
+      const json = JSON.parse(readFileSync(join(root, name, 'cases.json'), 'utf8')) as {
+        kind: ReferenceModel['kind'];
+        cases: ReferenceCase[];
+      };
       return { name, kind: json.kind, dir: join(root, name), cases: json.cases };
     });
 }

@@ -12,9 +12,7 @@ export const REFERENCE_ENV_VAR = 'DPR_REFERENCE_DIR';
 export function referenceDir(): string {
   const dir = process.env[REFERENCE_ENV_VAR] ?? join(PROJECT_ROOT, '..', 'shared', 'reference');
   if (!existsSync(join(dir, 'README.md'))) {
-    throw new Error(
-      `reference data not found at ${dir}; set ${REFERENCE_ENV_VAR} to the shared/reference directory.`,
-    );
+    throw new Error(`reference data not found at ${dir}; set ${REFERENCE_ENV_VAR} to the shared/reference directory.`);
   }
   return dir;
 }

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { RepoCache, repoFolderName, validateRepoId } from '../../src/hub/cache.js';
 import { withBlobLock } from '../../src/hub/blob_lock.js';
 import { normalizeEtag } from '../../src/hub/download.js';
-import { envFlag, hfHome, hubCacheDir, hubDownloadTimeoutMs, hubEndpoint, hubEtagTimeoutMs, hubOffline, hubToken } from '../../src/hub/env.js';
+import {
+  envFlag,
+  hfHome,
+  hubCacheDir,
+  hubDownloadTimeoutMs,
+  hubEndpoint,
+  hubEtagTimeoutMs,
+  hubOffline,
+  hubToken,
+} from '../../src/hub/env.js';
 import { InputError } from '../../src/errors.js';
 
 const made: string[] = [];

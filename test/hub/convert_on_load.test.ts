@@ -50,7 +50,10 @@ test('a repo with only pytorch_model.bin is downloaded, converted to model.safet
   const snapshot = join(root, 'snapshots', commit);
   assert.deepEqual(readdirSync(snapshot).sort(), ['config.json', 'pytorch_model.bin']);
   for (const f of readdirSync(snapshot)) assert.ok(lstatSync(join(snapshot, f)).isSymbolicLink(), `${f} is a link to a blob`);
-  assert.ok(readdirSync(join(root, 'tfjs-dpr')).every((d) => d === commit), 'no temporary directory left');
+  assert.ok(
+    readdirSync(join(root, 'tfjs-dpr')).every((d) => d === commit),
+    'no temporary directory left',
+  );
 
   // The converted weights hold the same tensors as HF's own model.safetensors of that model.
   const converted = SafetensorsFile.open(join(dir, 'model.safetensors'));
@@ -69,10 +72,16 @@ test('a repo with only pytorch_model.bin is downloaded, converted to model.safet
   assert.ok(existsSync(join(dir, 'config.json')));
   assert.deepEqual(
     events.filter((e) => e.phase === 'convert').map((e) => [e.file, e.done]),
-    [['pytorch_model.bin', false], ['pytorch_model.bin', true]],
+    [
+      ['pytorch_model.bin', false],
+      ['pytorch_model.bin', true],
+    ],
   );
   const requests = server.requests.slice(start);
-  assert.ok(requests.some((r) => r.path.endsWith('/model.safetensors') && r.method === 'HEAD'), 'asked for safetensors first');
+  assert.ok(
+    requests.some((r) => r.path.endsWith('/model.safetensors') && r.method === 'HEAD'),
+    'asked for safetensors first',
+  );
 
   // Second call, and offline: straight from the cache, no request, no reconversion.
   const before2 = server.requests.length;

@@ -10,7 +10,15 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { HubEntryNotFoundError, HubError, HubIntegrityError, HubNetworkError, HubNotFoundError, HubOfflineError, HubUnauthorizedError } from '../../src/hub/errors.js';
+import {
+  HubEntryNotFoundError,
+  HubError,
+  HubIntegrityError,
+  HubNetworkError,
+  HubNotFoundError,
+  HubOfflineError,
+  HubUnauthorizedError,
+} from '../../src/hub/errors.js';
 import { MODEL_FILES, TOKENIZER_FILES } from '../../src/io/model_files.js';
 import { hubDownload, resolvePretrained, type ResolveOptions } from '../../src/hub/resolve.js';
 import type { DownloadProgress } from '../../src/hub/options.js';
@@ -105,7 +113,11 @@ test('downloads into an empty cache in HuggingFace layout: refs, blobs by etag, 
     assert.ok(existsSync(join(root, '.no_exist', commit, absent)), `.no_exist marker for ${absent}`);
   }
   assert.ok(!existsSync(join(dir, 'pytorch_model.bin')), 'safetensors is preferred; the .bin is not fetched');
-  assert.deepEqual(listFiles(join(root, 'blobs')).filter((f) => f.includes('.')), [], 'no .incomplete left');
+  assert.deepEqual(
+    listFiles(join(root, 'blobs')).filter((f) => f.includes('.')),
+    [],
+    'no .incomplete left',
+  );
   assert.deepEqual(listFiles(join(cacheDir, '.locks')), [], 'no lock left');
 
   // LFS file: the HEAD is redirected to the CDN, which is fetched directly.
@@ -121,7 +133,10 @@ test('downloads into an empty cache in HuggingFace layout: refs, blobs by etag, 
   assert.equal(final.length, 1);
   assert.equal(final[0]!.bytesDone, statSync(join(ref, 'model.safetensors')).size);
   assert.equal(final[0]!.bytesTotal, final[0]!.bytesDone);
-  assert.ok(events.some((e) => e.file === 'model.safetensors' && !e.done && e.bytesDone < e.bytesTotal!), 'intermediate progress');
+  assert.ok(
+    events.some((e) => e.file === 'model.safetensors' && !e.done && e.bytesDone < e.bytesTotal!),
+    'intermediate progress',
+  );
 });
 
 test('a second call is served from the cache without any request', async () => {
@@ -235,7 +250,10 @@ test('a download cut part-way is resumed with Range and gives identical bytes', 
   // closed may be lost), and well past the start.
   const resumedAt = Number(/^bytes=(\d+)-$/.exec(cdn[1]!.range ?? '')?.[1]);
   assert.ok(resumedAt > cutAt / 2 && resumedAt <= cutAt, `resumed at ${cdn[1]!.range}`);
-  assert.deepEqual(readFileSync(join(dir, 'model.safetensors')), readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')));
+  assert.deepEqual(
+    readFileSync(join(dir, 'model.safetensors')),
+    readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')),
+  );
   assert.equal(server.faults.cut?.times, 0);
 });
 
@@ -248,7 +266,10 @@ test('connections reset before any answer (HEAD or GET) are retried with backoff
   assert.deepEqual(readFileSync(join(dir, 'config.json')), readFileSync(referencePath('models', 'question_encoder', 'config.json')));
   // Resets beyond the bound fail with the cause named (the cache is empty, so nothing to fall back to).
   server.faults.reset = { times: 100 };
-  await assert.rejects(resolvePretrained(QE, opts(freshCache())), (e: unknown) => e instanceof HubNetworkError && /could not reach .*ECONNRESET/.test(e.message));
+  await assert.rejects(
+    resolvePretrained(QE, opts(freshCache())),
+    (e: unknown) => e instanceof HubNetworkError && /could not reach .*ECONNRESET/.test(e.message),
+  );
   server.faults.reset = { times: 0 };
 });
 
@@ -274,8 +295,14 @@ test('a connection that keeps dropping fails clearly, keeps only the .incomplete
 
   delete server.faults.cut;
   const { result: dir, requests } = await requestsDuring(() => resolvePretrained(QE, opts(cacheDir)));
-  assert.deepEqual(requests.filter((r) => r.path.startsWith('/cdn/')).map((r) => r.range), [`bytes=${kept}-`]);
-  assert.deepEqual(readFileSync(join(dir, 'model.safetensors')), readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')));
+  assert.deepEqual(
+    requests.filter((r) => r.path.startsWith('/cdn/')).map((r) => r.range),
+    [`bytes=${kept}-`],
+  );
+  assert.deepEqual(
+    readFileSync(join(dir, 'model.safetensors')),
+    readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')),
+  );
   assert.ok(!existsSync(join(root, 'blobs', `${weightsBlob}.incomplete`)));
 });
 
@@ -289,7 +316,10 @@ test('a server that stops sending mid-file is given up on after the idle timeout
   const { result: dir, requests } = await requestsDuring(() => resolvePretrained(QE, opts(cacheDir)));
   const range = requests.find((r) => r.path.startsWith('/cdn/'))?.range;
   assert.match(range ?? '', /^bytes=\d+-$/, 'resumed, not restarted');
-  assert.deepEqual(readFileSync(join(dir, 'model.safetensors')), readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')));
+  assert.deepEqual(
+    readFileSync(join(dir, 'model.safetensors')),
+    readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')),
+  );
 });
 
 test('a corrupted body is refused (sha256 for LFS files, git sha1 for small ones) and nothing is cached', async () => {
@@ -300,7 +330,10 @@ test('a corrupted body is refused (sha256 for LFS files, git sha1 for small ones
       assert.ok(e instanceof HubIntegrityError, String(e));
       assert.equal(e.kind, 'integrity');
       assert.match(e.message, new RegExp(`download of test-org/question_encoder/${file.replace('.', '\\.')} is corrupt`));
-      assert.match(e.message, file === 'vocab.txt' ? /git blob sha1 is [0-9a-f]{40}, the hub announced/ : /sha256 is [0-9a-f]{64}, the hub announced/);
+      assert.match(
+        e.message,
+        file === 'vocab.txt' ? /git blob sha1 is [0-9a-f]{40}, the hub announced/ : /sha256 is [0-9a-f]{64}, the hub announced/,
+      );
       assert.match(e.message, /nothing was cached/);
       return true;
     });
@@ -322,7 +355,10 @@ test('404: unknown repo, unknown revision, missing required file', async () => {
     assert.ok(e instanceof HubNotFoundError);
     assert.equal(e.kind, 'not-found');
     assert.equal(e.status, 404);
-    assert.match(e.message, /test-org\/no-such-model\/config\.json was not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\): check the repo id/);
+    assert.match(
+      e.message,
+      /test-org\/no-such-model\/config\.json was not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\): check the repo id/,
+    );
     return true;
   });
   await assert.rejects(
@@ -353,7 +389,10 @@ test('a 404 EntryNotFound without X-Repo-Commit (a mirror dropped it): optional 
   assert.deepEqual(again.requests, [], 'the second call is served from the cache');
   await assert.rejects(
     resolvePretrained(QE, opts(freshCache(), { files: { required: ['config.json', 'merges.txt'] } })),
-    (e: unknown) => e instanceof HubEntryNotFoundError && e.entryCommit === undefined && /merges\.txt does not exist in test-org\/question_encoder/.test(e.message),
+    (e: unknown) =>
+      e instanceof HubEntryNotFoundError &&
+      e.entryCommit === undefined &&
+      /merges\.txt does not exist in test-org\/question_encoder/.test(e.message),
   );
 });
 
@@ -373,10 +412,14 @@ test('401/403: private and gated repos say a token is needed and how to give it;
   );
   await assert.rejects(
     resolvePretrained('test-org/gated', opts(cacheDir)),
-    (e: unknown) => e instanceof HubUnauthorizedError && /gated repo \(HTTP 401\): accept its conditions at http:\/\/127\.0\.0\.1:\d+\/test-org\/gated/.test(e.message),
+    (e: unknown) =>
+      e instanceof HubUnauthorizedError &&
+      /gated repo \(HTTP 401\): accept its conditions at http:\/\/127\.0\.0\.1:\d+\/test-org\/gated/.test(e.message),
   );
 
-  const { result: dir, requests } = await requestsDuring(() => resolvePretrained('test-org/private', opts(cacheDir, { token: 'hf_secret' })));
+  const { result: dir, requests } = await requestsDuring(() =>
+    resolvePretrained('test-org/private', opts(cacheDir, { token: 'hf_secret' })),
+  );
   assert.ok(existsSync(join(dir, 'model.safetensors')));
   assert.ok(requests.filter((r) => r.path.includes('/resolve/')).every((r) => r.authorization === 'Bearer hf_secret'));
   assert.ok(requests.filter((r) => r.path.startsWith('/cdn/')).every((r) => r.authorization === undefined));
@@ -391,7 +434,10 @@ test('401/403: private and gated repos say a token is needed and how to give it;
   await resolvePretrained('test-org/private', opts(viaFile, { env: { HF_HOME: join(viaFile, 'h') } }));
   // token: false sends none even when HF_TOKEN is set.
   await assert.rejects(
-    resolvePretrained('test-org/private', opts(freshCache(), { token: false, env: { HF_TOKEN: 'hf_secret', HF_HOME: join(viaFile, 'x') } })),
+    resolvePretrained(
+      'test-org/private',
+      opts(freshCache(), { token: false, env: { HF_TOKEN: 'hf_secret', HF_HOME: join(viaFile, 'x') } }),
+    ),
     HubUnauthorizedError,
   );
 });
@@ -410,7 +456,10 @@ test('concurrent downloads of the same repo into one cache fetch each blob once 
   );
   assert.equal(new Set(result).size, 1);
   assert.equal(requests.filter((r) => r.path.startsWith('/cdn/')).length, 1, 'the weights were downloaded once');
-  assert.deepEqual(readFileSync(join(result[0], 'model.safetensors')), readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')));
+  assert.deepEqual(
+    readFileSync(join(result[0], 'model.safetensors')),
+    readFileSync(referencePath('models', 'question_encoder', 'model.safetensors')),
+  );
   assert.deepEqual(listFiles(join(cacheDir, '.locks')), []);
 });
 
@@ -419,8 +468,14 @@ test('an existing directory is returned unchanged; a missing path or a malformed
   const { result, requests } = await requestsDuring(() => resolvePretrained(dir, opts(freshCache())));
   assert.equal(result, dir);
   assert.deepEqual(requests, []);
-  await assert.rejects(resolvePretrained('./no/such/dir', opts(freshCache())), (e: unknown) => e instanceof InputError && /no directory at \.\/no\/such\/dir/.test(e.message));
-  await assert.rejects(resolvePretrained('org/na me', opts(freshCache())), (e: unknown) => e instanceof InputError && /neither an existing directory nor a valid hub repo id/.test(e.message));
+  await assert.rejects(
+    resolvePretrained('./no/such/dir', opts(freshCache())),
+    (e: unknown) => e instanceof InputError && /no directory at \.\/no\/such\/dir/.test(e.message),
+  );
+  await assert.rejects(
+    resolvePretrained('org/na me', opts(freshCache())),
+    (e: unknown) => e instanceof InputError && /neither an existing directory nor a valid hub repo id/.test(e.message),
+  );
   await assert.rejects(resolvePretrained(QE, opts(freshCache(), { revision: '../x' })), InputError);
   await assert.rejects(resolvePretrained(QE, opts(freshCache(), { files: { required: ['../etc/passwd'] } })), InputError);
 });

@@ -22,7 +22,8 @@ let cacheDir: string;
 before(async () => {
   server = await startHubServer();
   cacheDir = mkdtempSync(join(tmpdir(), 'tfjs-dpr-hub-'));
-  for (const name of ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'HF_TOKEN_PATH', 'HF_HUB_OFFLINE', 'HUGGINGFACE_HUB_CACHE']) delete process.env[name];
+  for (const name of ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'HF_TOKEN_PATH', 'HF_HUB_OFFLINE', 'HUGGINGFACE_HUB_CACHE'])
+    delete process.env[name];
   process.env['HF_ENDPOINT'] = server.url;
   process.env['HF_HUB_CACHE'] = cacheDir;
   process.env['HF_HOME'] = join(cacheDir, 'hf-home');
@@ -70,6 +71,9 @@ test('a tokenizer loaded by hub id equals the one loaded from the reference dire
   assert.deepEqual(fromHub.tokenize(text), fromDir.tokenize(text));
   assert.deepEqual(fromHub.encodeText(text), fromDir.encodeText(text));
   // Hub options and tokenizer options are told apart: do_lower_case reaches the tokenizer.
-  const cased = await DPRQuestionEncoderTokenizer.fromPretrained('test-org/question_encoder', { do_lower_case: false, localFilesOnly: true });
+  const cased = await DPRQuestionEncoderTokenizer.fromPretrained('test-org/question_encoder', {
+    do_lower_case: false,
+    localFilesOnly: true,
+  });
   assert.notDeepEqual(cased.tokenize('Hemingway'), fromHub.tokenize('Hemingway'));
 });

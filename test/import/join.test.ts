@@ -36,7 +36,13 @@ test('JSONL embeddings with an id prefix join JSONL passages; missing and repeat
   const emb = join(dir, 'e.jsonl');
   writeFileSync(emb, '{"id":"wiki:b","vector":[1,2]}\n{"id":"wiki:a","vector":[3,4]}\n');
   const result = await rows({ embeddings: [emb], passages, idPrefix: 'wiki:' });
-  assert.deepEqual(result.map((r) => [r.id, r.title, r.text, [...r.vector]]), [['b', '', 'beta', [1, 2]], ['a', 'A', 'alpha', [3, 4]]]);
+  assert.deepEqual(
+    result.map((r) => [r.id, r.title, r.text, [...r.vector]]),
+    [
+      ['b', '', 'beta', [1, 2]],
+      ['a', 'A', 'alpha', [3, 4]],
+    ],
+  );
 
   const missing = join(dir, 'm.jsonl');
   writeFileSync(missing, '{"id":"a","vector":[1,2]}\n{"id":"zz","vector":[1,2]}\n');
@@ -45,7 +51,10 @@ test('JSONL embeddings with an id prefix join JSONL passages; missing and repeat
     assert.match(e.message, /m\.jsonl:2: passage id "zz" is not in .*p\.jsonl; give the passages file these embeddings were computed from/);
     return true;
   });
-  await assert.rejects(rows({ embeddings: [emb, emb], passages, idPrefix: 'wiki:' }), /e\.jsonl:1: id "b" was embedded before, in this or an earlier file/);
+  await assert.rejects(
+    rows({ embeddings: [emb, emb], passages, idPrefix: 'wiki:' }),
+    /e\.jsonl:1: id "b" was embedded before, in this or an earlier file/,
+  );
   const dupPassages = join(dir, 'dup.tsv');
   writeFileSync(dupPassages, 'id\ttext\ttitle\na\tx\tT\na\ty\tT\n');
   await assert.rejects(rows({ embeddings: [emb], passages: dupPassages }), /dup\.tsv:3: passage id "a" appears twice/);

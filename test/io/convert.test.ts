@@ -17,7 +17,14 @@ after(() => rmSync(root, { recursive: true, force: true }));
 let counter = 0;
 const fresh = (name: string): string => join(root, `${counter++}-${name}`);
 
-const MODELS = ['question_encoder', 'question_encoder-legacy-bin', 'context_encoder_proj', 'reader', 'question_encoder_relpos', 'context_encoder_relkey'];
+const MODELS = [
+  'question_encoder',
+  'question_encoder-legacy-bin',
+  'context_encoder_proj',
+  'reader',
+  'question_encoder_relpos',
+  'context_encoder_relkey',
+];
 const referenceWeights = (model: string): string =>
   referencePath('models', model === 'question_encoder-legacy-bin' ? 'question_encoder' : model, 'model.safetensors');
 
@@ -42,7 +49,10 @@ for (const model of MODELS) {
     const report = await convertCheckpoint(referencePath('models', model), out, { from: 'pytorch' });
     assert.equal(report.sourceFormat, model.endsWith('legacy-bin') ? 'pytorch-legacy' : 'pytorch-zip');
     assert.deepEqual(report.unknown, []);
-    assert.deepEqual(report.dropped.map((k) => k.replace(/^.*\./, '')), ['position_ids']);
+    assert.deepEqual(
+      report.dropped.map((k) => k.replace(/^.*\./, '')),
+      ['position_ids'],
+    );
     const got = SafetensorsFile.open(join(out, 'model.safetensors'));
     const want = SafetensorsFile.open(referenceWeights(model));
     try {
@@ -54,7 +64,11 @@ for (const model of MODELS) {
         assert.ok(got.readBytes(name).equals(want.readBytes(name)), `${name}: bytes differ`);
       }
       assert.deepEqual(got.header.metadata, {
-        format: 'pt', source: 'pytorch_model.bin', source_format: report.sourceFormat, dtype: 'float32', converted_by: 'tfjs-dpr convert',
+        format: 'pt',
+        source: 'pytorch_model.bin',
+        source_format: report.sourceFormat,
+        dtype: 'float32',
+        converted_by: 'tfjs-dpr convert',
       });
     } finally {
       got.close();
@@ -127,8 +141,14 @@ test('a config that disagrees with the weights is a WeightLoadError naming the f
 
   // A context-encoder checkpoint under a question-encoder config: the hint names both.
   const swapped = copyModel('context_encoder_proj');
-  writeFileSync(join(swapped, 'config.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(swapped, 'config.json'), 'utf8')), architectures: ['DPRQuestionEncoder'] }));
-  await assert.rejects(convertCheckpoint(swapped, fresh('swapped-out')), /look like a DPRContextEncoder checkpoint, but config\.json says DPRQuestionEncoder/);
+  writeFileSync(
+    join(swapped, 'config.json'),
+    JSON.stringify({ ...JSON.parse(readFileSync(join(swapped, 'config.json'), 'utf8')), architectures: ['DPRQuestionEncoder'] }),
+  );
+  await assert.rejects(
+    convertCheckpoint(swapped, fresh('swapped-out')),
+    /look like a DPRContextEncoder checkpoint, but config\.json says DPRQuestionEncoder/,
+  );
 });
 
 test('a truncated checkpoint fails with a WeightLoadError and leaves no output directory', async () => {
@@ -156,7 +176,10 @@ test('a failure after writing has started removes the staging directory and leav
   const out = fresh('late-out');
   mkdirSync(out);
   writeFileSync(join(out, 'keep.txt'), 'mine');
-  await assert.rejects(convertCheckpoint(src, out), (e: unknown) => e instanceof WeightLoadError && /fails its CRC-32 check/.test(e.message));
+  await assert.rejects(
+    convertCheckpoint(src, out),
+    (e: unknown) => e instanceof WeightLoadError && /fails its CRC-32 check/.test(e.message),
+  );
   assert.deepEqual(readdirSync(out), ['keep.txt']);
   assertNoStaging(out);
 });
@@ -170,7 +193,9 @@ test('legacy gamma/beta names are renamed, unknown keys reported and left out, a
   const good = SafetensorsFile.open(referenceWeights('question_encoder'));
   const tensors: Array<{ name: string; dtype: SafetensorsDtype; shape: number[]; data: Uint8Array }> = good.names.map((name) => ({
     name: name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'),
-    dtype: good.info(name).dtype, shape: good.info(name).shape, data: good.readBytes(name),
+    dtype: good.info(name).dtype,
+    shape: good.info(name).shape,
+    data: good.readBytes(name),
   }));
   tensors.push({ name: 'question_encoder.bert_model.pooler.dense.bias', dtype: 'F32', shape: [32], data: f32Bytes(new Array(32).fill(1)) });
   tensors.push({ name: 'question_encoder.classifier.weight', dtype: 'F32', shape: [2], data: f32Bytes([1, 2]) });
@@ -184,7 +209,10 @@ test('legacy gamma/beta names are renamed, unknown keys reported and left out, a
   assert.deepEqual(report.unknown, ['question_encoder.classifier.weight']);
   assert.ok(report.dropped.includes('question_encoder.bert_model.pooler.dense.bias'));
   assert.match(report.warnings.join('\n'), /DPRQuestionEncoder was inferred/);
-  assert.match(report.warnings.join('\n'), /1 key\(s\) that DPRQuestionEncoder does not use were left out: question_encoder\.classifier\.weight/);
+  assert.match(
+    report.warnings.join('\n'),
+    /1 key\(s\) that DPRQuestionEncoder does not use were left out: question_encoder\.classifier\.weight/,
+  );
   const got = SafetensorsFile.open(join(out, 'model.safetensors'));
   const want = SafetensorsFile.open(referenceWeights('question_encoder'));
   assert.deepEqual([...got.names].sort(), want.names.filter((n) => !n.endsWith('position_ids')).sort());
@@ -197,10 +225,16 @@ test('legacy gamma/beta names are renamed, unknown keys reported and left out, a
 test('an existing OUT_DIR holding converted files is refused unless overwrite is set', async () => {
   const out = fresh('exists');
   await convertCheckpoint(referencePath('models', 'question_encoder'), out, { from: 'pytorch' });
-  await assert.rejects(convertCheckpoint(referencePath('models', 'question_encoder'), out), (e: unknown) => e instanceof InputError && /already holds config\.json, model\.safetensors/.test(e.message));
+  await assert.rejects(
+    convertCheckpoint(referencePath('models', 'question_encoder'), out),
+    (e: unknown) => e instanceof InputError && /already holds config\.json, model\.safetensors/.test(e.message),
+  );
   const report = await convertCheckpoint(referencePath('models', 'question_encoder'), out, { overwrite: true, dtype: 'float16' });
   assert.equal(report.dtype, 'float16');
-  assert.equal(SafetensorsFile.open(join(out, 'model.safetensors')).info('question_encoder.bert_model.embeddings.LayerNorm.bias').dtype, 'F16');
+  assert.equal(
+    SafetensorsFile.open(join(out, 'model.safetensors')).info('question_encoder.bert_model.embeddings.LayerNorm.bias').dtype,
+    'F16',
+  );
   assertNoStaging(out);
   await assert.rejects(convertCheckpoint(fresh('nowhere'), fresh('x')), ConfigError);
 });

@@ -9,8 +9,16 @@ import { ZipReader } from '../../src/io/pytorch_zip.js';
 import { SafetensorsFile } from '../../src/io/safetensors.js';
 import { referencePath } from '../helpers/reference.js';
 import {
-  f32Bytes, global, pickle, reduce, simpleTensors, tuple, writeLegacyCheckpoint, writeZipCheckpoint,
-  type StorageSpec, type TensorSpec,
+  f32Bytes,
+  global,
+  pickle,
+  reduce,
+  simpleTensors,
+  tuple,
+  writeLegacyCheckpoint,
+  writeZipCheckpoint,
+  type StorageSpec,
+  type TensorSpec,
 } from './torch_fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dpr-ckpt-'));
@@ -18,13 +26,22 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 const tmp = (name: string): string => join(dir, `${counter++}-${name}`);
 
-const MODELS = ['question_encoder', 'question_encoder-legacy-bin', 'context_encoder_proj', 'reader', 'question_encoder_relpos', 'context_encoder_relkey'];
+const MODELS = [
+  'question_encoder',
+  'question_encoder-legacy-bin',
+  'context_encoder_proj',
+  'reader',
+  'question_encoder_relpos',
+  'context_encoder_relkey',
+];
 
 for (const model of MODELS) {
   test(`${model}/pytorch_model.bin: every tensor is bit-identical to HF's model.safetensors`, () => {
     const ckpt = PytorchCheckpoint.open(referencePath('models', model, 'pytorch_model.bin'));
     // The legacy-format copy holds the question_encoder's weights.
-    const st = SafetensorsFile.open(referencePath('models', model === 'question_encoder-legacy-bin' ? 'question_encoder' : model, 'model.safetensors'));
+    const st = SafetensorsFile.open(
+      referencePath('models', model === 'question_encoder-legacy-bin' ? 'question_encoder' : model, 'model.safetensors'),
+    );
     try {
       assert.equal(ckpt.format, model.endsWith('legacy-bin') ? 'pytorch-legacy' : 'pytorch-zip');
       assert.deepEqual([...ckpt.names].sort(), [...st.names].sort());
@@ -72,7 +89,10 @@ function floats(b: Buffer): number[] {
 
 for (const [format, write] of [
   ['zip', (p: string, t: TensorSpec[], s: StorageSpec[]) => writeZipCheckpoint(p, t, s, { metadata: true })],
-  ['zip64 + deflate', (p: string, t: TensorSpec[], s: StorageSpec[]) => writeZipCheckpoint(p, t, s, { zip64: true, deflate: true, archive: 'my model' })],
+  [
+    'zip64 + deflate',
+    (p: string, t: TensorSpec[], s: StorageSpec[]) => writeZipCheckpoint(p, t, s, { zip64: true, deflate: true, archive: 'my model' }),
+  ],
   ['legacy', (p: string, t: TensorSpec[], s: StorageSpec[]) => writeLegacyCheckpoint(p, t, s)],
 ] as const) {
   test(`${format}: strided views, shared storages with offsets, parameters, float16 and empty tensors`, () => {
@@ -98,10 +118,14 @@ for (const [format, write] of [
 test('legacy storage views (view_metadata) read the right slice of their root storage', () => {
   const path = tmp('views.bin');
   const root = f32Bytes([0, 1, 2, 3, 4, 5, 6, 7]);
-  writeLegacyCheckpoint(path, [
-    { name: 'a', storage: 'r', offset: 0, shape: [3], view: ['v1', 2, 3] },
-    { name: 'b', storage: 'r', offset: 1, shape: [2], view: ['v2', 5, 3] },
-  ], [{ key: 'r', dtype: 'F32', data: root, byteLength: root.length }]);
+  writeLegacyCheckpoint(
+    path,
+    [
+      { name: 'a', storage: 'r', offset: 0, shape: [3], view: ['v1', 2, 3] },
+      { name: 'b', storage: 'r', offset: 1, shape: [2], view: ['v2', 5, 3] },
+    ],
+    [{ key: 'r', dtype: 'F32', data: root, byteLength: root.length }],
+  );
   const ckpt = PytorchCheckpoint.open(path);
   assert.deepEqual(floats(ckpt.readBytes('a')), [2, 3, 4]);
   assert.deepEqual(floats(ckpt.readBytes('b')), [6, 7]);
@@ -120,13 +144,21 @@ function expectWeightLoadError(fn: () => unknown, pattern: RegExp, file: string)
 const one = simpleTensors([{ name: 'w', dtype: 'F32', shape: [2, 2], data: f32Bytes([1, 2, 3, 4]) }]);
 
 test('a pickle naming a foreign global is refused, naming the global and the file', () => {
-  for (const [module, name] of [['torch.storage', '_load_from_bytes'], ['builtins', 'exec'], ['torch._tensor', '_rebuild_from_type_v2']]) {
+  for (const [module, name] of [
+    ['torch.storage', '_load_from_bytes'],
+    ['builtins', 'exec'],
+    ['torch._tensor', '_rebuild_from_type_v2'],
+  ]) {
     const evil = pickle({ t: 'odict', entries: [['w', reduce(global(module!, name!), 'print(1)')]], state: null });
     for (const legacy of [false, true]) {
       const path = tmp(legacy ? 'evil-legacy.bin' : 'evil.bin');
       if (legacy) writeLegacyCheckpoint(path, one.tensors, one.storages, { pickleBytes: evil });
       else writeZipCheckpoint(path, one.tensors, one.storages, { pickleBytes: evil });
-      expectWeightLoadError(() => PytorchCheckpoint.open(path), new RegExp(`refusing global "${`${module}.${name}`.replace(/\./g, '\\.')}"`), path);
+      expectWeightLoadError(
+        () => PytorchCheckpoint.open(path),
+        new RegExp(`refusing global "${`${module}.${name}`.replace(/\./g, '\\.')}"`),
+        path,
+      );
     }
   }
 });
@@ -134,17 +166,53 @@ test('a pickle naming a foreign global is refused, naming the global and the fil
 test('structural problems in a zip checkpoint are WeightLoadErrors naming the problem', () => {
   const persid = (items: unknown[]) => ({ t: 'persid' as const, pid: tuple(...(items as never[])) });
   const rebuild = (storage: unknown, offset: number, shape: number[], stride: number[]) =>
-    reduce(global('torch._utils', '_rebuild_tensor_v2'), storage as never, offset, tuple(...shape), tuple(...stride), false, reduce(global('collections', 'OrderedDict')));
+    reduce(
+      global('torch._utils', '_rebuild_tensor_v2'),
+      storage as never,
+      offset,
+      tuple(...shape),
+      tuple(...stride),
+      false,
+      reduce(global('collections', 'OrderedDict')),
+    );
   const fs = global('torch', 'FloatStorage');
   const cases: Array<[string, Uint8Array, RegExp]> = [
-    ['past the storage', pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '0', 'cpu', 4]), 1, [2, 2], [2, 1])]], state: null }), /tensor "w" of shape \[2, 2\] .* reaches element 4 of a 4-element storage/],
-    ['expanded stride', pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '0', 'cpu', 4]), 0, [100, 4], [0, 1])]], state: null }), /overlapping strides/],
-    ['declared size differs from the entry', pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '0', 'cpu', 8]), 0, [2, 2], [2, 1])]], state: null }), /holds 16 bytes, but the pickle declares 8 × F32 = 32/],
-    ['missing storage entry', pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '9', 'cpu', 4]), 0, [2, 2], [2, 1])]], state: null }), /storage "9" has no entry archive\/data\/9/],
-    ['bad storage type', pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', global('collections', 'OrderedDict'), '0', 'cpu', 4]), 0, [2], [1])]], state: null }), /storage type collections\.OrderedDict is not a torch storage class/],
+    [
+      'past the storage',
+      pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '0', 'cpu', 4]), 1, [2, 2], [2, 1])]], state: null }),
+      /tensor "w" of shape \[2, 2\] .* reaches element 4 of a 4-element storage/,
+    ],
+    [
+      'expanded stride',
+      pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '0', 'cpu', 4]), 0, [100, 4], [0, 1])]], state: null }),
+      /overlapping strides/,
+    ],
+    [
+      'declared size differs from the entry',
+      pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '0', 'cpu', 8]), 0, [2, 2], [2, 1])]], state: null }),
+      /holds 16 bytes, but the pickle declares 8 × F32 = 32/,
+    ],
+    [
+      'missing storage entry',
+      pickle({ t: 'odict', entries: [['w', rebuild(persid(['storage', fs, '9', 'cpu', 4]), 0, [2, 2], [2, 1])]], state: null }),
+      /storage "9" has no entry archive\/data\/9/,
+    ],
+    [
+      'bad storage type',
+      pickle({
+        t: 'odict',
+        entries: [['w', rebuild(persid(['storage', global('collections', 'OrderedDict'), '0', 'cpu', 4]), 0, [2], [1])]],
+        state: null,
+      }),
+      /storage type collections\.OrderedDict is not a torch storage class/,
+    ],
     ['not a state dict', pickle([1, 2]), /not a state dict/],
     ['a non-tensor value', pickle({ t: 'odict', entries: [['epoch', 3]], state: null }), /state dict entry "epoch" is 3, not a tensor/],
-    ['trailing bytes after STOP', new Uint8Array([...pickle({ t: 'odict', entries: [], state: null }), 0x4e]), /1 bytes after the pickle's STOP/],
+    [
+      'trailing bytes after STOP',
+      new Uint8Array([...pickle({ t: 'odict', entries: [], state: null }), 0x4e]),
+      /1 bytes after the pickle's STOP/,
+    ],
   ];
   for (const [name, bytes, pattern] of cases) {
     const path = tmp(`bad-${name.replace(/\W+/g, '_')}.bin`);
@@ -176,7 +244,11 @@ test('wrong magic numbers and truncated files are WeightLoadErrors naming the fi
     // Extra bytes appended to a legacy file are reported; a zip tolerates nothing after its end record.
     const padded = tmp(`padded-${model}.bin`);
     writeFileSync(padded, Buffer.concat([full, Buffer.alloc(16)]));
-    expectWeightLoadError(() => PytorchCheckpoint.open(padded), model.endsWith('legacy-bin') ? /16 unexpected bytes after the last storage/ : /end-of-central-directory/, padded);
+    expectWeightLoadError(
+      () => PytorchCheckpoint.open(padded),
+      model.endsWith('legacy-bin') ? /16 unexpected bytes after the last storage/ : /end-of-central-directory/,
+      padded,
+    );
   }
 });
 
@@ -190,7 +262,11 @@ test('a flipped byte inside a stored tensor is caught by the zip CRC-32', () => 
   bytes[entry.dataOffset + 1000]! ^= 0x40;
   writeFileSync(path, bytes);
   const ckpt = PytorchCheckpoint.open(path);
-  expectWeightLoadError(() => ckpt.readBytes('question_encoder.bert_model.embeddings.word_embeddings.weight'), /fails its CRC-32 check/, path);
+  expectWeightLoadError(
+    () => ckpt.readBytes('question_encoder.bert_model.embeddings.word_embeddings.weight'),
+    /fails its CRC-32 check/,
+    path,
+  );
   ckpt.close();
   assert.ok(statSync(path).size > 0);
 });

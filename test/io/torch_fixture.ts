@@ -11,7 +11,13 @@ import type { SafetensorsDtype } from '../../src/io/safetensors.js';
 // ---------------------------------------------------------------- pickle writer
 
 export type PickleValue =
-  | null | boolean | number | bigint | string | Uint8Array | PickleValue[]
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PickleValue[]
   | { t: 'tuple'; items: PickleValue[] }
   | { t: 'dict'; entries: Array<[PickleValue, PickleValue]> }
   | { t: 'global'; module: string; name: string }
@@ -25,7 +31,11 @@ export const tuple = (...items: PickleValue[]): PickleValue => ({ t: 'tuple', it
 export const global = (module: string, name: string): PickleValue => ({ t: 'global', module, name });
 export const reduce = (fn: PickleValue, ...args: PickleValue[]): PickleValue => ({ t: 'reduce', fn, args });
 /** An OrderedDict; `state` (instance attributes such as `_metadata`) is set with BUILD when not null. */
-export const orderedDict = (entries: Array<[PickleValue, PickleValue]>, state: PickleValue = null): PickleValue => ({ t: 'odict', entries, state });
+export const orderedDict = (entries: Array<[PickleValue, PickleValue]>, state: PickleValue = null): PickleValue => ({
+  t: 'odict',
+  entries,
+  state,
+});
 
 class ByteSink {
   private chunks: number[] = [];
@@ -149,11 +159,30 @@ export function pickle(value: PickleValue): Uint8Array {
 // ---------------------------------------------------------------- state dicts
 
 export const STORAGE_CLASS: Record<SafetensorsDtype, string> = {
-  F64: 'DoubleStorage', F32: 'FloatStorage', F16: 'HalfStorage', BF16: 'BFloat16Storage', I64: 'LongStorage',
-  I32: 'IntStorage', I16: 'ShortStorage', I8: 'CharStorage', U8: 'ByteStorage', BOOL: 'BoolStorage',
+  F64: 'DoubleStorage',
+  F32: 'FloatStorage',
+  F16: 'HalfStorage',
+  BF16: 'BFloat16Storage',
+  I64: 'LongStorage',
+  I32: 'IntStorage',
+  I16: 'ShortStorage',
+  I8: 'CharStorage',
+  U8: 'ByteStorage',
+  BOOL: 'BoolStorage',
 };
 
-export const ELEMENT_BYTES: Record<SafetensorsDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+export const ELEMENT_BYTES: Record<SafetensorsDtype, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 
 export interface StorageSpec {
   key: string;
@@ -207,7 +236,12 @@ export function stateDictPickle(
       false,
       reduce(global('collections', 'OrderedDict')),
     );
-    return [t.name, t.parameter ? reduce(global('torch._utils', '_rebuild_parameter'), tensor, true, reduce(global('collections', 'OrderedDict'))) : tensor];
+    return [
+      t.name,
+      t.parameter
+        ? reduce(global('torch._utils', '_rebuild_parameter'), tensor, true, reduce(global('collections', 'OrderedDict')))
+        : tensor,
+    ];
   });
   entries.push(...(options.extraEntries ?? []));
   const state: PickleValue = options.metadata
@@ -361,11 +395,33 @@ export function writeZipCheckpoint(path: string, tensors: TensorSpec[], storages
 }
 
 /** A legacy (pre-1.6) checkpoint: five pickles, then each storage as count + bytes. */
-export function writeLegacyCheckpoint(path: string, tensors: TensorSpec[], storages: StorageSpec[], options: { pickleBytes?: Uint8Array } = {}): void {
+export function writeLegacyCheckpoint(
+  path: string,
+  tensors: TensorSpec[],
+  storages: StorageSpec[],
+  options: { pickleBytes?: Uint8Array } = {},
+): void {
   const parts: Uint8Array[] = [
     pickle(0x1950a86a20f9469cfc6cn),
     pickle(1001),
-    pickle({ t: 'dict', entries: [['protocol_version', 1001], ['little_endian', true], ['type_sizes', { t: 'dict', entries: [['short', 2], ['int', 4], ['long', 4]] }]] }),
+    pickle({
+      t: 'dict',
+      entries: [
+        ['protocol_version', 1001],
+        ['little_endian', true],
+        [
+          'type_sizes',
+          {
+            t: 'dict',
+            entries: [
+              ['short', 2],
+              ['int', 4],
+              ['long', 4],
+            ],
+          },
+        ],
+      ],
+    }),
     options.pickleBytes ?? stateDictPickle(tensors, storages, { legacy: true, metadata: true }),
     pickle(storages.map((s) => s.key)),
   ];

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WeightLoadError } from '../../src/errors.js';
 import { CHECKPOINT_GLOBALS } from '../../src/io/torch_pickle.js';
-import { PickleTruncatedError, PyGlobal, PyTuple, unpickle, type GlobalHandler, type PyValue, type UnpicklePolicy } from '../../src/io/unpickler.js';
+import {
+  PickleTruncatedError,
+  PyGlobal,
+  PyTuple,
+  unpickle,
+  type GlobalHandler,
+  type PyValue,
+  type UnpicklePolicy,
+} from '../../src/io/unpickler.js';
 import { global, pickle, reduce, tuple } from './torch_fixture.js';
 
 const NO_GLOBALS: UnpicklePolicy = { globals: new Map() };
@@ -17,25 +25,65 @@ function plain(v: PyValue): unknown {
   return v;
 }
 
-const EXPECTED_LIST = [1, -2, 3.5, 'héllo', { tuple: [1, 2] }, [['a', null], ['b', true]], 2n ** 70n, -(2n ** 63n), { tuple: [] }, []];
+const EXPECTED_LIST = [
+  1,
+  -2,
+  3.5,
+  'héllo',
+  { tuple: [1, 2] },
+  [
+    ['a', null],
+    ['b', true],
+  ],
+  2n ** 70n,
+  -(2n ** 63n),
+  { tuple: [] },
+  [],
+];
 
 // Bytes written by CPython 3.11 `pickle.dumps(value, protocol=…)`, so the table checks the real
 // encoder's output, not only this project's fixture writer.
 const CPYTHON_CASES: Array<{ name: string; bytes: string; expected: unknown }> = [
   {
     name: "protocol 2: [1, -2, 3.5, 'héllo', (1,2), {'a': None, 'b': True}, 2**70, -2**63, (), []]",
-    bytes: '80025d7100284b014afeffffff47400c000000000000580600000068c3a96c6c6f71014b014b028671027d71032858010000006171044e580100000062710588758a090000000000000000408a080000000000000080295d7106652e',
+    bytes:
+      '80025d7100284b014afeffffff47400c000000000000580600000068c3a96c6c6f71014b014b028671027d71032858010000006171044e580100000062710588758a090000000000000000408a080000000000000080295d7106652e',
     expected: EXPECTED_LIST,
   },
   {
     name: "protocol 4 (FRAME, MEMOIZE, SHORT_BINUNICODE, SHORT_BINBYTES): [1, -2, 3.5, 'héllo', b'\\x00\\x01', (1,2), {...}, 2**70, -2**63]",
-    bytes: '8004954c000000000000005d94284b014afeffffff47400c0000000000008c0668c3a96c6c6f9443020001944b014b0286947d94288c0161944e8c01629488758a090000000000000000408a080000000000000080652e',
-    expected: [1, -2, 3.5, 'héllo', { bytes: [0, 1] }, { tuple: [1, 2] }, [['a', null], ['b', true]], 2n ** 70n, -(2n ** 63n)],
+    bytes:
+      '8004954c000000000000005d94284b014afeffffff47400c0000000000008c0668c3a96c6c6f9443020001944b014b0286947d94288c0161944e8c01629488758a090000000000000000408a080000000000000080652e',
+    expected: [
+      1,
+      -2,
+      3.5,
+      'héllo',
+      { bytes: [0, 1] },
+      { tuple: [1, 2] },
+      [
+        ['a', null],
+        ['b', true],
+      ],
+      2n ** 70n,
+      -(2n ** 63n),
+    ],
   },
   {
     name: 'protocol 0 (text INT/FLOAT/LONG/PUT/GET): [1, -2, 3.5, (1,2), {1: None, 2: False}, 2**70]',
-    bytes: '286c70300a49310a61492d320a6146332e350a612849310a49320a7470310a61286470320a49310a4e7349320a4930300a73614c313138303539313632303731373431313330333432344c0a612e',
-    expected: [1, -2, 3.5, { tuple: [1, 2] }, [[1, null], [2, false]], 2n ** 70n],
+    bytes:
+      '286c70300a49310a61492d320a6146332e350a612849310a49320a7470310a61286470320a49310a4e7349320a4930300a73614c313138303539313632303731373431313330333432344c0a612e',
+    expected: [
+      1,
+      -2,
+      3.5,
+      { tuple: [1, 2] },
+      [
+        [1, null],
+        [2, false],
+      ],
+      2n ** 70n,
+    ],
   },
 ];
 
@@ -80,24 +128,53 @@ function expectLoadError(data: Uint8Array, policy: UnpicklePolicy, pattern: RegE
 
 test('foreign globals are refused by name before anything is called (GLOBAL and STACK_GLOBAL)', () => {
   // CPython: pickle.dumps of an object whose __reduce__ returns (os.system, ('echo pwned',)).
-  expectLoadError(hex('800263706f7369780a73797374656d0a7100580a0000006563686f2070776e656471018571025271032e'), { globals: CHECKPOINT_GLOBALS }, /refusing global "posix\.system"/);
-  expectLoadError(hex('80049525000000000000008c05706f736978948c0673797374656d9493948c0a6563686f2070776e656494859452942e'), { globals: CHECKPOINT_GLOBALS }, /refusing global "posix\.system"/);
-  for (const [module, name] of [['builtins', 'eval'], ['__builtin__', 'exec'], ['torch.storage', '_load_from_bytes'], ['numpy.core.multiarray', '_reconstruct'], ['torch', 'Size']]) {
-    expectLoadError(pickle(reduce(global(module!, name!), 'x')), { globals: CHECKPOINT_GLOBALS }, new RegExp(`refusing global "${`${module}.${name}`.replace(/\./g, '\\.')}"`));
+  expectLoadError(
+    hex('800263706f7369780a73797374656d0a7100580a0000006563686f2070776e656471018571025271032e'),
+    { globals: CHECKPOINT_GLOBALS },
+    /refusing global "posix\.system"/,
+  );
+  expectLoadError(
+    hex('80049525000000000000008c05706f736978948c0673797374656d9493948c0a6563686f2070776e656494859452942e'),
+    { globals: CHECKPOINT_GLOBALS },
+    /refusing global "posix\.system"/,
+  );
+  for (const [module, name] of [
+    ['builtins', 'eval'],
+    ['__builtin__', 'exec'],
+    ['torch.storage', '_load_from_bytes'],
+    ['numpy.core.multiarray', '_reconstruct'],
+    ['torch', 'Size'],
+  ]) {
+    expectLoadError(
+      pickle(reduce(global(module!, name!), 'x')),
+      { globals: CHECKPOINT_GLOBALS },
+      new RegExp(`refusing global "${`${module}.${name}`.replace(/\./g, '\\.')}"`),
+    );
   }
   // CPython protocol 2 encodes bytes with _codecs.encode: not a state-dict global either.
-  expectLoadError(hex('8002635f636f646563730a656e636f64650a710058020000000001710158060000006c6174696e3171028671035271042e'), { globals: CHECKPOINT_GLOBALS }, /refusing global "_codecs\.encode"/);
+  expectLoadError(
+    hex('8002635f636f646563730a656e636f64650a710058020000000001710158060000006c6174696e3171028671035271042e'),
+    { globals: CHECKPOINT_GLOBALS },
+    /refusing global "_codecs\.encode"/,
+  );
 });
 
 test('allowed globals run only their handlers; storage classes cannot be called', () => {
   let called = 0;
   const policy: UnpicklePolicy = {
-    globals: new Map<string, GlobalHandler>([['m.f', { call: (args: PyValue[]) => ((called += 1), args.length) }], ['m.g', {}]]),
+    globals: new Map<string, GlobalHandler>([
+      ['m.f', { call: (args: PyValue[]) => ((called += 1), args.length) }],
+      ['m.g', {}],
+    ]),
   };
   assert.equal(unpickle(pickle(reduce(global('m', 'f'), 1, 2)), policy, 'ok.pkl').value, 2);
   assert.equal(called, 1);
   expectLoadError(pickle(reduce(global('m', 'g'))), policy, /m\.g cannot be called/);
-  expectLoadError(pickle(reduce(global('torch', 'FloatStorage'), 3)), { globals: CHECKPOINT_GLOBALS }, /torch\.FloatStorage cannot be called/);
+  expectLoadError(
+    pickle(reduce(global('torch', 'FloatStorage'), 3)),
+    { globals: CHECKPOINT_GLOBALS },
+    /torch\.FloatStorage cannot be called/,
+  );
   assert.ok(unpickle(pickle(global('m', 'g')), policy, 'ok.pkl').value instanceof PyGlobal);
 });
 
@@ -137,10 +214,13 @@ test('lengths are checked against the remaining input before any allocation', ()
     ['unterminated text argument', [0x49, 0x31, 0x32]],
   ];
   for (const [name, bytes] of cases) {
-    assert.throws(() => unpickle(Uint8Array.from(bytes), NO_GLOBALS, 'short.pkl'), (e: unknown) => {
-      assert.ok(e instanceof PickleTruncatedError, `${name}: ${String(e)}`);
-      assert.match(e.message, /short\.pkl: pickle truncated at byte \d+/);
-      return true;
-    });
+    assert.throws(
+      () => unpickle(Uint8Array.from(bytes), NO_GLOBALS, 'short.pkl'),
+      (e: unknown) => {
+        assert.ok(e instanceof PickleTruncatedError, `${name}: ${String(e)}`);
+        assert.match(e.message, /short\.pkl: pickle truncated at byte \d+/);
+        return true;
+      },
+    );
   }
 });

@@ -32,7 +32,14 @@ for (const model of MODELS) {
 }
 
 test('planKeys drops position_ids and pooler, renames gamma/beta, reports unknown keys', () => {
-  const config = makeConfig({ hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 1, intermediate_size: 6, vocab_size: 10, max_position_embeddings: 5 });
+  const config = makeConfig({
+    hidden_size: 8,
+    num_attention_heads: 2,
+    num_hidden_layers: 1,
+    intermediate_size: 6,
+    vocab_size: 10,
+    max_position_embeddings: 5,
+  });
   const shapes = fileOf(expectedWeights(config, 'DPRQuestionEncoder'));
   const ln = 'question_encoder.bert_model.embeddings.LayerNorm';
   shapes.delete(`${ln}.weight`);
@@ -46,7 +53,10 @@ test('planKeys drops position_ids and pooler, renames gamma/beta, reports unknow
   const plan = planKeys(shapes, expectedWeights(config, 'DPRQuestionEncoder'));
   assert.deepEqual(describeKeyProblems(plan), []);
   assert.deepEqual(describeKeyProblems(plan, { unknownIsProblem: true }), ['unexpected (1): question_encoder.extra_head.weight']);
-  assert.deepEqual(plan.renamed, [{ from: `${ln}.gamma`, to: `${ln}.weight` }, { from: `${ln}.beta`, to: `${ln}.bias` }]);
+  assert.deepEqual(plan.renamed, [
+    { from: `${ln}.gamma`, to: `${ln}.weight` },
+    { from: `${ln}.beta`, to: `${ln}.bias` },
+  ]);
   assert.deepEqual(plan.dropped.sort(), [
     'question_encoder.bert_model.embeddings.position_ids',
     'question_encoder.bert_model.pooler.dense.bias',
@@ -58,7 +68,14 @@ test('planKeys drops position_ids and pooler, renames gamma/beta, reports unknow
 });
 
 test('planKeys lists every missing weight, shape mismatch and duplicate by name', () => {
-  const config = makeConfig({ hidden_size: 8, num_attention_heads: 2, num_hidden_layers: 2, intermediate_size: 6, vocab_size: 10, projection_dim: 4 });
+  const config = makeConfig({
+    hidden_size: 8,
+    num_attention_heads: 2,
+    num_hidden_layers: 2,
+    intermediate_size: 6,
+    vocab_size: 10,
+    projection_dim: 4,
+  });
   const shapes = fileOf(expectedWeights(config, 'DPRContextEncoder'));
   shapes.delete('ctx_encoder.encode_proj.bias');
   shapes.set('ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight', { dtype: 'F32', shape: [7, 8] });
@@ -66,11 +83,17 @@ test('planKeys lists every missing weight, shape mismatch and duplicate by name'
   shapes.set('ctx_encoder.bert_model.embeddings.LayerNorm.bias', { dtype: 'I64', shape: [8] });
   const plan = planKeys(shapes, expectedWeights(config, 'DPRContextEncoder'));
   assert.deepEqual(plan.missing, ['ctx_encoder.encode_proj.bias']);
-  assert.deepEqual(plan.shapeMismatches.map((m) => [m.name, m.expected, m.found]), [
-    ['ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight', [6, 8], [7, 8]],
+  assert.deepEqual(
+    plan.shapeMismatches.map((m) => [m.name, m.expected, m.found]),
+    [['ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight', [6, 8], [7, 8]]],
+  );
+  assert.deepEqual(
+    plan.duplicates.map((d) => d.name),
+    ['ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.weight'],
+  );
+  assert.deepEqual(plan.notFloat, [
+    { name: 'ctx_encoder.bert_model.embeddings.LayerNorm.bias', source: 'ctx_encoder.bert_model.embeddings.LayerNorm.bias', dtype: 'I64' },
   ]);
-  assert.deepEqual(plan.duplicates.map((d) => d.name), ['ctx_encoder.bert_model.encoder.layer.0.output.LayerNorm.weight']);
-  assert.deepEqual(plan.notFloat, [{ name: 'ctx_encoder.bert_model.embeddings.LayerNorm.bias', source: 'ctx_encoder.bert_model.embeddings.LayerNorm.bias', dtype: 'I64' }]);
   assert.deepEqual(describeKeyProblems(plan), [
     'missing (1): ctx_encoder.encode_proj.bias',
     'mis-shaped (1): ctx_encoder.bert_model.encoder.layer.1.intermediate.dense.weight: file has [7, 8], config needs [6, 8]',
@@ -81,10 +104,22 @@ test('planKeys lists every missing weight, shape mismatch and duplicate by name'
 });
 
 test('relative position embeddings need 2·max_position_embeddings − 1 rows of head size', () => {
-  const config = makeConfig({ hidden_size: 12, num_attention_heads: 3, num_hidden_layers: 1, max_position_embeddings: 7, position_embedding_type: 'relative_key_query' });
+  const config = makeConfig({
+    hidden_size: 12,
+    num_attention_heads: 3,
+    num_hidden_layers: 1,
+    max_position_embeddings: 7,
+    position_embedding_type: 'relative_key_query',
+  });
   const w = expectedWeights(config, 'DPRReader').find((x) => x.name.endsWith('distance_embedding.weight'));
-  assert.deepEqual(w, { name: 'span_predictor.encoder.bert_model.encoder.layer.0.attention.self.distance_embedding.weight', shape: [13, 4] });
-  assert.equal(expectedWeights(makeConfig({}), 'DPRReader').some((x) => x.name.includes('distance')), false);
+  assert.deepEqual(w, {
+    name: 'span_predictor.encoder.bert_model.encoder.layer.0.attention.self.distance_embedding.weight',
+    shape: [13, 4],
+  });
+  assert.equal(
+    expectedWeights(makeConfig({}), 'DPRReader').some((x) => x.name.includes('distance')),
+    false,
+  );
 });
 
 test('key helpers: drops, renames, architecture inference', () => {

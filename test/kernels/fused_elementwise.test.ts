@@ -11,9 +11,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { seededRandom } from '../../src/models/random_weights.js';
-import { NATIVE_KERNELS_ENV_VAR, nativeKernelStatus, registerNativeKernels, unregisterNativeKernels } from '../../src/kernels/native_kernels.js';
 import {
-  ADD_LAYER_NORM_KERNEL, GELU_KERNEL, UNARY_OP, addLayerNorm, addLayerNormComposed, gelu, geluErfComposed, geluTanhComposed,
+  NATIVE_KERNELS_ENV_VAR,
+  nativeKernelStatus,
+  registerNativeKernels,
+  unregisterNativeKernels,
+} from '../../src/kernels/native_kernels.js';
+import {
+  ADD_LAYER_NORM_KERNEL,
+  GELU_KERNEL,
+  UNARY_OP,
+  addLayerNorm,
+  addLayerNormComposed,
+  gelu,
+  geluErfComposed,
+  geluTanhComposed,
   type ElementwiseAddon,
 } from '../../src/kernels/fused_elementwise.js';
 
@@ -72,7 +84,13 @@ function ulp32(v: number): number {
 }
 
 /** Asserts |actual − expected| ≤ bound(i) everywhere (NaN only where expected is NaN; ±Inf exactly); returns the worst ratio. */
-function assertBounded(actual: ArrayLike<number>, expected: ArrayLike<number>, bound: (i: number) => number, label: string, inputs?: ArrayLike<number>): number {
+function assertBounded(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  bound: (i: number) => number,
+  label: string,
+  inputs?: ArrayLike<number>,
+): number {
   assert.equal(actual.length, expected.length, `${label}: length`);
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -83,7 +101,10 @@ function assertBounded(actual: ArrayLike<number>, expected: ArrayLike<number>, b
       continue;
     }
     const ratio = Math.abs(a - e) / bound(i);
-    assert.ok(ratio <= 1, `${label}: element ${i}${inputs ? ` (x = ${inputs[i]})` : ''} is ${a}, expected ${e}: |diff| ${Math.abs(a - e)} > ${bound(i)}`);
+    assert.ok(
+      ratio <= 1,
+      `${label}: element ${i}${inputs ? ` (x = ${inputs[i]})` : ''} is ${a}, expected ${e}: |diff| ${Math.abs(a - e)} > ${bound(i)}`,
+    );
     worst = Math.max(worst, ratio);
   }
   return worst;
@@ -116,7 +137,14 @@ function unaryInputs(): Float32Array {
 }
 
 /** LayerNorm's float64 reference: s = fround(x + r) (a float32 add), then exact mean, variance, and affine map. */
-function layerNorm64(x: Float32Array, r: Float32Array | null, g: Float32Array, b: Float32Array, cols: number, eps: number): { y: Float64Array; scale: Float64Array } {
+function layerNorm64(
+  x: Float32Array,
+  r: Float32Array | null,
+  g: Float32Array,
+  b: Float32Array,
+  cols: number,
+  eps: number,
+): { y: Float64Array; scale: Float64Array } {
   const y = new Float64Array(x.length);
   const scale = new Float64Array(x.length); // |normed·γ| + |β|: the size of the terms the float32 result rounds
   for (let r0 = 0; r0 < x.length; r0 += cols) {
@@ -195,11 +223,14 @@ test('native GELU and LayerNorm', async (t) => {
 
   await t.test('addon: erf ≤ 2 ulp, GELU (erf) ≤ 2 ulp + 8e-8, GELU (tanh) ≤ 2 ulp + 1e-7, 1 and 2 threads', (st) => {
     for (const threads of [1, 2]) {
-      st.diagnostic(`${threads} thread(s): ` + checkUnary(`${threads} thread(s)`, (op, input) => {
-        const y = new Float32Array(input.length);
-        addon.unary(op, input, y, input.length, threads);
-        return y;
-      }));
+      st.diagnostic(
+        `${threads} thread(s): ` +
+          checkUnary(`${threads} thread(s)`, (op, input) => {
+            const y = new Float32Array(input.length);
+            addon.unary(op, input, y, input.length, threads);
+            return y;
+          }),
+      );
     }
     // Large enough for the rows to be split (shares of at least 64K floats): the same bits as 1 thread.
     const big = new Float32Array(x.length * 5);
@@ -236,7 +267,11 @@ test('native GELU and LayerNorm', async (t) => {
       return;
     }
     const results = child.stdout.split(' ').map((s) => new Float32Array(new Uint8Array(Buffer.from(s, 'base64')).buffer));
-    const byOp = new Map([[UNARY_OP.erf, results[0]!], [UNARY_OP.geluErf, results[1]!], [UNARY_OP.geluTanh, results[2]!]]);
+    const byOp = new Map([
+      [UNARY_OP.erf, results[0]!],
+      [UNARY_OP.geluErf, results[1]!],
+      [UNARY_OP.geluTanh, results[2]!],
+    ]);
     st.diagnostic('avx2: ' + checkUnary('avx2', (op) => byOp.get(op as 0 | 1 | 2)!));
   });
 
@@ -257,12 +292,22 @@ test('native GELU and LayerNorm', async (t) => {
         assertBounded(native!, gelu64, (i) => GELU_ERF_BOUND(gelu64[i]!), 'gelu', x);
         assertBounded(nativeTanh!, geluT64, (i) => GELU_TANH_BOUND(geluT64[i]!), 'gelu tanh', x);
         const finite = (i: number) => Math.abs(x[i]!) < 1e30;
-        assertBounded(native!.filter((_, i) => finite(i)), composed!.filter((_, i) => finite(i)), () => 1e-6, 'gelu vs composed');
+        assertBounded(
+          native!.filter((_, i) => finite(i)),
+          composed!.filter((_, i) => finite(i)),
+          () => 1e-6,
+          'gelu vs composed',
+        );
 
         // LayerNorm: random odd shapes, with and without the residual, both eps, and a large offset.
         for (const [rows, cols, eps, offset, withResidual] of [
-          [1, 1, 1e-12, 0, true], [3, 5, 1e-5, 0, false], [37, 19, 1e-12, 0, true], [300, 771, 1e-12, 0, true],
-          [129, 768, 1e-5, 0, false], [64, 768, 1e-12, 1e4, true], [17, 33, 1e-5, 0, true],
+          [1, 1, 1e-12, 0, true],
+          [3, 5, 1e-5, 0, false],
+          [37, 19, 1e-12, 0, true],
+          [300, 771, 1e-12, 0, true],
+          [129, 768, 1e-5, 0, false],
+          [64, 768, 1e-12, 1e4, true],
+          [17, 33, 1e-5, 0, true],
         ] as const) {
           const label = `LayerNorm [${rows}, ${cols}] eps ${eps} offset ${offset}${withResidual ? ' + residual' : ''}`;
           const xs = uniform(rows * cols, 3, offset);
@@ -271,8 +316,16 @@ test('native GELU and LayerNorm', async (t) => {
           const b = uniform(cols, 0.5);
           const ref = layerNorm64(xs, rs, g, b, cols, eps);
           const [got, comp] = tf.tidy(() => {
-            const args = [tf.tensor2d(xs, [rows, cols]), rs === null ? null : tf.tensor2d(rs, [rows, cols]), tf.tensor1d(g), tf.tensor1d(b)] as const;
-            return [addLayerNorm(args[0], args[1], args[2], args[3], eps).dataSync(), addLayerNormComposed(args[0], args[1], args[2], args[3], eps).dataSync()];
+            const args = [
+              tf.tensor2d(xs, [rows, cols]),
+              rs === null ? null : tf.tensor2d(rs, [rows, cols]),
+              tf.tensor1d(g),
+              tf.tensor1d(b),
+            ] as const;
+            return [
+              addLayerNorm(args[0], args[1], args[2], args[3], eps).dataSync(),
+              addLayerNormComposed(args[0], args[1], args[2], args[3], eps).dataSync(),
+            ];
           });
           const worst = assertBounded(got!, ref.y, (i) => LN_BOUND(ref.scale[i]!), label);
           // The composed float32 path is itself only this close to float64 (its mean loses bits at offset 1e4).
@@ -293,7 +346,10 @@ test('native GELU and LayerNorm', async (t) => {
       const b = uniform(cols, 0.5);
       const [got, comp] = tf.tidy(() => {
         const xt = tf.tensor2d(xs, [3, cols]);
-        return [addLayerNorm(xt, null, tf.tensor1d(g), tf.tensor1d(b), 1e-12).dataSync(), addLayerNormComposed(xt, null, tf.tensor1d(g), tf.tensor1d(b), 1e-12).dataSync()];
+        return [
+          addLayerNorm(xt, null, tf.tensor1d(g), tf.tensor1d(b), 1e-12).dataSync(),
+          addLayerNormComposed(xt, null, tf.tensor1d(g), tf.tensor1d(b), 1e-12).dataSync(),
+        ];
       });
       for (let i = 0; i < 2 * cols; i++) assert.ok(Number.isNaN(got![i]!) && Number.isNaN(comp![i]!), `element ${i}`);
       const ref = layerNorm64(xs.slice(2 * cols), null, g, b, cols, 1e-12);
@@ -311,11 +367,12 @@ test('native GELU and LayerNorm', async (t) => {
       const xt = tf.tensor3d(uniform(2 * 5 * cols, 3), [2, 5, cols]);
       const gt = tf.tensor1d(g);
       const bt = tf.tensor1d(b);
-      const once = () => tf.tidy(() => {
-        const y = addLayerNorm(gelu(xt), xt, gt, bt, 1e-12);
-        assert.deepEqual(y.shape, [2, 5, cols]);
-        return tf.sum(y);
-      });
+      const once = () =>
+        tf.tidy(() => {
+          const y = addLayerNorm(gelu(xt), xt, gt, bt, 1e-12);
+          assert.deepEqual(y.shape, [2, 5, cols]);
+          return tf.sum(y);
+        });
       once().dispose();
       const before = tf.memory().numTensors;
       once().dispose();

@@ -57,7 +57,8 @@ function randomCases(count: number): Case[] {
       c.activation = random() < 0.5 ? 'relu' : 'linear';
       if (random() < 0.7) c.bias = [n];
     }
-    c.label = `a${JSON.stringify(c.aShape)} b${JSON.stringify(c.bShape)} tA=${transposeA} tB=${transposeB}` +
+    c.label =
+      `a${JSON.stringify(c.aShape)} b${JSON.stringify(c.bShape)} tA=${transposeA} tB=${transposeB}` +
       (fused ? ` fused(${c.activation}${c.bias ? ', bias' : ''})` : '');
     cases.push(c);
   }
@@ -67,12 +68,28 @@ function randomCases(count: number): Case[] {
 const FIXED: Case[] = [
   // BERT's shapes, scaled down in rows: the linear layers and both attention products.
   { label: 'linear x·W', aShape: [40, 96], bShape: [96, 200], transposeA: false, transposeB: false, bias: [200], activation: 'linear' },
-  { label: 'linear x·Wᵀ + bias, relu', aShape: [40, 96], bShape: [200, 96], transposeA: false, transposeB: true, bias: [200], activation: 'relu' },
+  {
+    label: 'linear x·Wᵀ + bias, relu',
+    aShape: [40, 96],
+    bShape: [200, 96],
+    transposeA: false,
+    transposeB: true,
+    bias: [200],
+    activation: 'relu',
+  },
   { label: 'attention Q·Kᵀ', aShape: [2, 3, 17, 16], bShape: [2, 3, 17, 16], transposeA: false, transposeB: true },
   { label: 'attention P·V', aShape: [2, 3, 17, 17], bShape: [2, 3, 17, 16], transposeA: false, transposeB: false },
   { label: 'k spans several KC blocks', aShape: [33, 700], bShape: [700, 45], transposeA: false, transposeB: false },
   { label: 'both transposed', aShape: [3, 50, 20], bShape: [3, 30, 50], transposeA: true, transposeB: true },
-  { label: 'elu falls back to the original kernel', aShape: [5, 7], bShape: [7, 6], transposeA: false, transposeB: false, bias: [6], activation: 'elu' },
+  {
+    label: 'elu falls back to the original kernel',
+    aShape: [5, 7],
+    bShape: [7, 6],
+    transposeA: false,
+    transposeB: false,
+    bias: [6],
+    activation: 'elu',
+  },
 ];
 
 interface Inputs {
@@ -95,9 +112,13 @@ function run(c: Case, x: Inputs): { values: Float32Array; shape: number[] } {
       c.activation === undefined
         ? tf.matMul(a, b, c.transposeA, c.transposeB)
         : tf.fused.matMul({
-          a, b, transposeA: c.transposeA, transposeB: c.transposeB, activation: c.activation,
-          ...(x.bias !== undefined && c.bias !== undefined ? { bias: tf.tensor(x.bias, c.bias) } : {}),
-        });
+            a,
+            b,
+            transposeA: c.transposeA,
+            transposeB: c.transposeB,
+            activation: c.activation,
+            ...(x.bias !== undefined && c.bias !== undefined ? { bias: tf.tensor(x.bias, c.bias) } : {}),
+          });
     return { values: out.dataSync() as Float32Array, shape: out.shape };
   });
 }
@@ -130,7 +151,13 @@ function absScale(c: Case, x: Inputs, outShape: number[]): Float64Array {
   return scale;
 }
 
-function assertWithinRounding(c: Case, x: Inputs, actual: { values: Float32Array; shape: number[] }, expected: { values: Float32Array; shape: number[] }, where: string) {
+function assertWithinRounding(
+  c: Case,
+  x: Inputs,
+  actual: { values: Float32Array; shape: number[] },
+  expected: { values: Float32Array; shape: number[] },
+  where: string,
+) {
   assert.deepEqual(actual.shape, expected.shape, `${where} ${c.label}: shape`);
   const k = c.transposeA ? c.aShape[c.aShape.length - 2]! : c.aShape[c.aShape.length - 1]!;
   const rel = Math.max(1e-5, 2 * k * 2 ** -24);
@@ -163,7 +190,15 @@ test('native matMul', async (t) => {
   const cases = [...FIXED, ...randomCases(60)];
   const inputs = cases.map(makeInputs);
   // NaN and ±Infinity must come out where tfjs puts them, relu included (relu(NaN) is NaN).
-  const special: Case = { label: 'NaN and Infinity, relu', aShape: [3, 4], bShape: [4, 5], transposeA: false, transposeB: false, bias: [5], activation: 'relu' };
+  const special: Case = {
+    label: 'NaN and Infinity, relu',
+    aShape: [3, 4],
+    bShape: [4, 5],
+    transposeA: false,
+    transposeB: false,
+    bias: [5],
+    activation: 'relu',
+  };
   const specialInputs = makeInputs(special);
   specialInputs.a.set([NaN, Infinity, -Infinity], 0);
   specialInputs.a[8] = Infinity;
@@ -198,8 +233,13 @@ test('native matMul', async (t) => {
 
     await t.test(`${backend}: int32 operands and tfjs's shape errors still go to the original kernel`, async () => {
       await tf.setBackend(backend);
-      const intProduct = () => tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor2d([5, 6, 7, 8], [2, 2], 'int32')).arraySync());
-      if (backend === 'cpu') assert.deepEqual(intProduct(), [[19, 22], [43, 50]]);
+      const intProduct = () =>
+        tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor2d([5, 6, 7, 8], [2, 2], 'int32')).arraySync());
+      if (backend === 'cpu')
+        assert.deepEqual(intProduct(), [
+          [19, 22],
+          [43, 50],
+        ]);
       else assert.throws(intProduct, /non-float32 tensors not yet supported/); // the wasm kernel's own answer
       assert.throws(() => tf.tidy(() => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 2]))), /inner shapes|must match/);
     });
@@ -216,7 +256,7 @@ test('native matMul', async (t) => {
     });
   }
 
-  await t.test('unregisterNativeKernels() restores the backends\' kernels', () => {
+  await t.test("unregisterNativeKernels() restores the backends' kernels", () => {
     const patched = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
     unregisterNativeKernels();
     assert.notEqual(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc, patched);

@@ -12,7 +12,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Embeddings } from '@langchain/core/embeddings';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { DPREmbeddings, innerProduct } from '../../src/langchain/index.js';
-import { DPRContextEncoderTokenizer, DPRQuestionEncoderTokenizer, InputError, TFDPRContextEncoder, TFDPRQuestionEncoder } from '../../src/index.js';
+import {
+  DPRContextEncoderTokenizer,
+  DPRQuestionEncoderTokenizer,
+  InputError,
+  TFDPRContextEncoder,
+  TFDPRQuestionEncoder,
+} from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { PROJECT_ROOT } from '../helpers/reference.js';
 import { CONTEXT_MODEL, QUESTION_MODEL, pairedQuestionEncoder, tempDir } from '../cli/fixtures.js';
@@ -23,7 +29,12 @@ interface Passage {
   text: string;
 }
 
-const QUESTIONS = ['what is the capital of france?', 'who discovered penicillin?', 'how tall is mount everest', 'which planet has the great red spot'];
+const QUESTIONS = [
+  'what is the capital of france?',
+  'who discovered penicillin?',
+  'how tall is mount everest',
+  'which planet has the great red spot',
+];
 const K = 8;
 
 /** Documents as one string each, split back into DPR's (title, text) pair by `splitDocument`. */
@@ -36,13 +47,22 @@ const splitDocument = (document: string) => {
 describe('DPREmbeddings', () => {
   const dir = tempDir('dpr-langchain-');
   const corpusPath = join(PROJECT_ROOT, 'data', 'sample_corpus.jsonl');
-  const corpus = readFileSync(corpusPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Passage);
+  const corpus = readFileSync(corpusPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Passage);
   let questionModel: string;
   let embeddings: DPREmbeddings;
 
   before(() => {
     questionModel = pairedQuestionEncoder(dir);
-    embeddings = new DPREmbeddings({ questionEncoder: questionModel, contextEncoder: CONTEXT_MODEL(), splitDocument, workers: 2, inProcessLimit: 16 });
+    embeddings = new DPREmbeddings({
+      questionEncoder: questionModel,
+      contextEncoder: CONTEXT_MODEL(),
+      splitDocument,
+      workers: 2,
+      inProcessLimit: 16,
+    });
   });
   after(() => embeddings.dispose());
 
@@ -52,21 +72,49 @@ describe('DPREmbeddings', () => {
 
   test('MemoryVectorStore with the inner product returns the ranking and scores of `dpr search`', async () => {
     const index = join(dir, 'index');
-    const build = await runCli(['index', 'build', '--model', CONTEXT_MODEL(), '--passages', corpusPath, '--out', index, '--batch-size', '16']);
+    const build = await runCli([
+      'index',
+      'build',
+      '--model',
+      CONTEXT_MODEL(),
+      '--passages',
+      corpusPath,
+      '--out',
+      index,
+      '--batch-size',
+      '16',
+    ]);
     assert.equal(build.code, 0, build.stderr);
     const input = join(dir, 'questions.jsonl');
     writeFileSync(input, QUESTIONS.map((text, id) => JSON.stringify({ id, text })).join('\n') + '\n');
     const search = await runCli(['search', '--model', questionModel, '--index', index, '-k', String(K), '--input', input, '--json']);
     assert.equal(search.code, 0, search.stderr);
-    const expected = search.stdout.trim().split('\n').map((l) => JSON.parse(l) as { hits: Array<{ id: string; score: number }> });
+    const expected = search.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { hits: Array<{ id: string; score: number }> });
 
     // 342 documents: more than inProcessLimit, so they are encoded on the worker pool.
-    const store = await MemoryVectorStore.fromTexts(corpus.map(joinDocument), corpus.map((p) => ({ id: p.id })), embeddings, { similarity: innerProduct });
+    const store = await MemoryVectorStore.fromTexts(
+      corpus.map(joinDocument),
+      corpus.map((p) => ({ id: p.id })),
+      embeddings,
+      { similarity: innerProduct },
+    );
     for (const [q, question] of QUESTIONS.entries()) {
       const got = await store.similaritySearchWithScore(question, K);
       const want = expected[q]!.hits;
-      assert.deepEqual(got.map(([doc]) => doc.metadata['id']), want.map((h) => h.id), `ranking for "${question}"`);
-      got.forEach(([, score], i) => assert.ok(Math.abs(score - want[i]!.score) <= 1e-4 * Math.max(1, Math.abs(score)), `score ${i} for "${question}": ${score} vs ${want[i]!.score}`));
+      assert.deepEqual(
+        got.map(([doc]) => doc.metadata['id']),
+        want.map((h) => h.id),
+        `ranking for "${question}"`,
+      );
+      got.forEach(([, score], i) =>
+        assert.ok(
+          Math.abs(score - want[i]!.score) <= 1e-4 * Math.max(1, Math.abs(score)),
+          `score ${i} for "${question}": ${score} vs ${want[i]!.score}`,
+        ),
+      );
     }
   });
 
@@ -74,7 +122,9 @@ describe('DPREmbeddings', () => {
     const documents = corpus.slice(0, 20).map(joinDocument);
     const pooled = await embeddings.embedDocuments(documents); // 20 > inProcessLimit: the pool
     const single = await Promise.all(documents.map(async (d) => (await embeddings.embedDocuments([d]))[0]!)); // in-process
-    pooled.forEach((v, i) => v.forEach((x, j) => assert.ok(Math.abs(x - single[i]![j]!) <= 1e-5, `document ${i}, value ${j}: ${x} vs ${single[i]![j]}`)));
+    pooled.forEach((v, i) =>
+      v.forEach((x, j) => assert.ok(Math.abs(x - single[i]![j]!) <= 1e-5, `document ${i}, value ${j}: ${x} vs ${single[i]![j]}`)),
+    );
   });
 });
 
@@ -105,9 +155,15 @@ test('embedQuery runs the question encoder and embedDocuments the context encode
 });
 
 test('wrong models and bad options fail with the option named', async () => {
-  assert.throws(() => new DPREmbeddings({ questionEncoder: QUESTION_MODEL(), contextEncoder: CONTEXT_MODEL(), batchSize: 0 }), (e: unknown) => e instanceof InputError && /batchSize must be a positive integer, got 0/.test(e.message));
+  assert.throws(
+    () => new DPREmbeddings({ questionEncoder: QUESTION_MODEL(), contextEncoder: CONTEXT_MODEL(), batchSize: 0 }),
+    (e: unknown) => e instanceof InputError && /batchSize must be a positive integer, got 0/.test(e.message),
+  );
   const swapped = new DPREmbeddings({ questionEncoder: CONTEXT_MODEL(), contextEncoder: QUESTION_MODEL(), workers: 1 });
-  await assert.rejects(swapped.embedQuery('x'), (e: unknown) => e instanceof Error && /`questionEncoder`/.test(e.message) && /question encoder/.test(e.message));
+  await assert.rejects(
+    swapped.embedQuery('x'),
+    (e: unknown) => e instanceof Error && /`questionEncoder`/.test(e.message) && /question encoder/.test(e.message),
+  );
   await assert.rejects(swapped.embedDocuments(['x']), (e: unknown) => e instanceof Error && /`contextEncoder`/.test(e.message));
   await swapped.dispose();
 });

@@ -19,7 +19,7 @@ function erf(x: number): number {
     }
     return (2 / Math.sqrt(Math.PI)) * sum;
   }
-  return Math.sign(x) * (1 - Math.exp(-x * x) / (Math.abs(x) * Math.sqrt(Math.PI)) * (1 - 1 / (2 * x * x)));
+  return Math.sign(x) * (1 - (Math.exp(-x * x) / (Math.abs(x) * Math.sqrt(Math.PI))) * (1 - 1 / (2 * x * x)));
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));

@@ -51,18 +51,105 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const config = tinyConfig({ position_embedding_type: position, hidden_act: 'gelu' });
         const h = hidden(config);
         const m = mask();
-        const ctx = (outputs: boolean): ForwardContext => ({ additiveMask: m, batch: B, seq: T, outputAttentions: outputs, outputHiddenStates: outputs });
-        const ids = tf.tensor2d([[1, 2, 3, 0, 0], [4, 5, 6, 7, 8]], [B, T], 'int32');
+        const ctx = (outputs: boolean): ForwardContext => ({
+          additiveMask: m,
+          batch: B,
+          seq: T,
+          outputAttentions: outputs,
+          outputHiddenStates: outputs,
+        });
+        const ids = tf.tensor2d(
+          [
+            [1, 2, 3, 0, 0],
+            [4, 5, 6, 7, 8],
+          ],
+          [B, T],
+          'int32',
+        );
         const types = tf.zeros([B, T], 'int32') as tf.Tensor2D;
-        const cases: Array<[string, (c: DPRConfig, s: ReturnType<typeof storeFor>) => () => tf.TensorContainer, (c: DPRConfig, p: string) => ReturnType<typeof BertEmbeddings.weightSpecs>]> = [
-          ['BertEmbeddings', (c, s) => { const l = new BertEmbeddings(c, s, 'e'); return () => l.apply(ids, types); }, BertEmbeddings.weightSpecs],
-          ['BertSelfAttention', (c, s) => { const l = new BertSelfAttention(c, s, 'e'); return () => { const r = l.apply(h, ctx(true)); return [r.context, r.probs!]; }; }, BertSelfAttention.weightSpecs],
-          ['BertSelfOutput', (c, s) => { const l = new BertSelfOutput(c, s, 'e'); return () => l.apply(h, h); }, BertSelfOutput.weightSpecs],
-          ['BertAttention', (c, s) => { const l = new BertAttention(c, s, 'e'); return () => { const r = l.apply(h, ctx(true)); return [r.output, r.probs!]; }; }, BertAttention.weightSpecs],
-          ['BertIntermediate', (c, s) => { const l = new BertIntermediate(c, s, 'e'); return () => l.apply(h); }, BertIntermediate.weightSpecs],
-          ['BertLayer', (c, s) => { const l = new BertLayer(c, s, 'e'); return () => { const r = l.apply(h, ctx(false)); return [r.output]; }; }, BertLayer.weightSpecs],
-          ['BertEncoder', (c, s) => { const l = new BertEncoder(c, s, 'e'); return () => { const r = l.apply(h, ctx(true)); return [r.last, ...r.hiddenStates!.slice(1), ...r.attentions!]; }; }, BertEncoder.weightSpecs],
-          ['BertEncoder (outputs off)', (c, s) => { const l = new BertEncoder(c, s, 'e'); return () => l.apply(h, ctx(false)).last; }, BertEncoder.weightSpecs],
+        const cases: Array<
+          [
+            string,
+            (c: DPRConfig, s: ReturnType<typeof storeFor>) => () => tf.TensorContainer,
+            (c: DPRConfig, p: string) => ReturnType<typeof BertEmbeddings.weightSpecs>,
+          ]
+        > = [
+          [
+            'BertEmbeddings',
+            (c, s) => {
+              const l = new BertEmbeddings(c, s, 'e');
+              return () => l.apply(ids, types);
+            },
+            BertEmbeddings.weightSpecs,
+          ],
+          [
+            'BertSelfAttention',
+            (c, s) => {
+              const l = new BertSelfAttention(c, s, 'e');
+              return () => {
+                const r = l.apply(h, ctx(true));
+                return [r.context, r.probs!];
+              };
+            },
+            BertSelfAttention.weightSpecs,
+          ],
+          [
+            'BertSelfOutput',
+            (c, s) => {
+              const l = new BertSelfOutput(c, s, 'e');
+              return () => l.apply(h, h);
+            },
+            BertSelfOutput.weightSpecs,
+          ],
+          [
+            'BertAttention',
+            (c, s) => {
+              const l = new BertAttention(c, s, 'e');
+              return () => {
+                const r = l.apply(h, ctx(true));
+                return [r.output, r.probs!];
+              };
+            },
+            BertAttention.weightSpecs,
+          ],
+          [
+            'BertIntermediate',
+            (c, s) => {
+              const l = new BertIntermediate(c, s, 'e');
+              return () => l.apply(h);
+            },
+            BertIntermediate.weightSpecs,
+          ],
+          [
+            'BertLayer',
+            (c, s) => {
+              const l = new BertLayer(c, s, 'e');
+              return () => {
+                const r = l.apply(h, ctx(false));
+                return [r.output];
+              };
+            },
+            BertLayer.weightSpecs,
+          ],
+          [
+            'BertEncoder',
+            (c, s) => {
+              const l = new BertEncoder(c, s, 'e');
+              return () => {
+                const r = l.apply(h, ctx(true));
+                return [r.last, ...r.hiddenStates!.slice(1), ...r.attentions!];
+              };
+            },
+            BertEncoder.weightSpecs,
+          ],
+          [
+            'BertEncoder (outputs off)',
+            (c, s) => {
+              const l = new BertEncoder(c, s, 'e');
+              return () => l.apply(h, ctx(false)).last;
+            },
+            BertEncoder.weightSpecs,
+          ],
         ];
         for (const [name, build, specs] of cases) {
           const store = storeFor(specs(config, 'e'));
@@ -82,8 +169,17 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const config = tinyConfig();
       const store = storeFor(BertModel.weightSpecs(config, 'b'));
       const model = new BertModel(config, store, 'b');
-      const inputs = { batch: B, seq: T, inputIds: new Int32Array([1, 2, 3, 0, 0, 4, 5, 6, 7, 8]), attentionMask: new Int32Array([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]), tokenTypeIds: new Int32Array(B * T) };
-      assertNoLeak('BertModel', () => model.apply(inputs, { outputHiddenStates: true, outputAttentions: true }) as unknown as tf.TensorContainer);
+      const inputs = {
+        batch: B,
+        seq: T,
+        inputIds: new Int32Array([1, 2, 3, 0, 0, 4, 5, 6, 7, 8]),
+        attentionMask: new Int32Array([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]),
+        tokenTypeIds: new Int32Array(B * T),
+      };
+      assertNoLeak(
+        'BertModel',
+        () => model.apply(inputs, { outputHiddenStates: true, outputAttentions: true }) as unknown as tf.TensorContainer,
+      );
       store.dispose();
     });
 
@@ -96,12 +192,27 @@ for (const backend of ['wasm', 'cpu'] as const) {
         TFDPRContextEncoder.fromWeights(config, randomWeightArrays(TFDPRContextEncoder.weightSpecs(config))),
         TFDPRReader.fromWeights(readerConfig, randomWeightArrays(TFDPRReader.weightSpecs(readerConfig))),
       ];
-      const input_ids = [[1, 2, 3, 0, 0], [4, 5, 6, 7, 8]];
+      const input_ids = [
+        [1, 2, 3, 0, 0],
+        [4, 5, 6, 7, 8],
+      ];
       for (const model of models) {
-        assertNoLeak(model.constructor.name, () => model.call({ input_ids }, { output_hidden_states: true, output_attentions: true }) as unknown as tf.TensorContainer);
+        assertNoLeak(
+          model.constructor.name,
+          () => model.call({ input_ids }, { output_hidden_states: true, output_attentions: true }) as unknown as tf.TensorContainer,
+        );
         assertNoLeak(`${model.constructor.name} (plain)`, () => model.call({ input_ids }) as unknown as tf.TensorContainer);
         const mid = tf.memory().numTensors;
-        assert.throws(() => model.call({ input_ids: [[1, 2], [3, 999]] }), InputError);
+        assert.throws(
+          () =>
+            model.call({
+              input_ids: [
+                [1, 2],
+                [3, 999],
+              ],
+            }),
+          InputError,
+        );
         const floatIds = tf.tensor2d([[1.5, 2]], [1, 2], 'float32');
         assert.throws(() => model.call({ input_ids: floatIds as tf.Tensor2D }), InputError);
         floatIds.dispose();

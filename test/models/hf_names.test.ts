@@ -49,8 +49,20 @@ test('question and context encoders, slow and fast tokenizers, and their output 
   await setBackend('cpu');
   const text = 'who wrote the origin of species? darwin 🐢 did';
   const cases = [
-    { Model: DPRQuestionEncoder, Slow: DPRQuestionEncoderTokenizer, Fast: DPRQuestionEncoderTokenizerFast, dir: model('question_encoder'), dim: 32 },
-    { Model: DPRContextEncoder, Slow: DPRContextEncoderTokenizer, Fast: DPRContextEncoderTokenizerFast, dir: model('context_encoder_proj'), dim: 16 },
+    {
+      Model: DPRQuestionEncoder,
+      Slow: DPRQuestionEncoderTokenizer,
+      Fast: DPRQuestionEncoderTokenizerFast,
+      dir: model('question_encoder'),
+      dim: 32,
+    },
+    {
+      Model: DPRContextEncoder,
+      Slow: DPRContextEncoderTokenizer,
+      Fast: DPRContextEncoderTokenizerFast,
+      dir: model('context_encoder_proj'),
+      dim: 16,
+    },
   ];
   for (const { Model, Slow, Fast, dir, dim } of cases) {
     const slow = await Slow.fromPretrained(dir);
@@ -77,7 +89,9 @@ test('reader, reader tokenizers and DPRReaderOutput: spans decoded from the logi
   const reader = await DPRReader.fromPretrained(dir);
   for (const Tokenizer of [DPRReaderTokenizer, DPRReaderTokenizerFast]) {
     const tokenizer = await Tokenizer.fromPretrained(dir);
-    const inputs = tokenizer.call('who wrote hamlet?', ['Hamlet', 'Macbeth'], ['hamlet was written by william shakespeare', 'a play'], { padding: true });
+    const inputs = tokenizer.call('who wrote hamlet?', ['Hamlet', 'Macbeth'], ['hamlet was written by william shakespeare', 'a play'], {
+      padding: true,
+    });
     const output: DPRReaderOutput = reader.call(inputs);
     assert.deepEqual(output.relevance_logits.shape, [2]);
     const spans = tokenizer.decodeBestSpans(inputs, output, { num_spans: 2 });
@@ -105,7 +119,10 @@ test('a model and its tokenizer saved into one directory, in either order, load 
     for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'vocab.txt']) {
       assert.ok(files.includes(file), `${order}: ${file} is missing from ${files.join(', ')}`);
     }
-    const [reloaded, reloadedTokenizer] = [await DPRQuestionEncoder.fromPretrained(dir), await DPRQuestionEncoderTokenizerFast.fromPretrained(dir)];
+    const [reloaded, reloadedTokenizer] = [
+      await DPRQuestionEncoder.fromPretrained(dir),
+      await DPRQuestionEncoderTokenizerFast.fromPretrained(dir),
+    ];
     const ids = reloadedTokenizer.encode('who wrote hamlet?').input_ids;
     assert.deepEqual(ids, tokenizer.encode('who wrote hamlet?').input_ids);
     const [a, b] = [net.call({ input_ids: [ids] }), reloaded.call({ input_ids: [ids] })];

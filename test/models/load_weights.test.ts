@@ -16,7 +16,12 @@ function copyModel(mutate: (tensors: TensorToWrite[]) => TensorToWrite[]): strin
   const dir = mkdtempSync(join(tmpdir(), 'dpr-load-'));
   copyFileSync(join(src, 'config.json'), join(dir, 'config.json'));
   const file = SafetensorsFile.open(join(src, 'model.safetensors'));
-  const tensors: TensorToWrite[] = file.names.map((name) => ({ name, dtype: file.info(name).dtype, shape: file.info(name).shape, data: file.readBytes(name) }));
+  const tensors: TensorToWrite[] = file.names.map((name) => ({
+    name,
+    dtype: file.info(name).dtype,
+    shape: file.info(name).shape,
+    data: file.readBytes(name),
+  }));
   file.close();
   writeSafetensors(join(dir, 'model.safetensors'), mutate(tensors));
   return dir;
@@ -36,7 +41,10 @@ test('a checkpoint with missing, extra and mis-shaped weights fails with all of 
     assert.match(e.message, /missing \(2\): .*question_encoder\.bert_model\.embeddings\.LayerNorm\.weight/);
     assert.match(e.message, /question_encoder\.bert_model\.encoder\.layer\.1\.output\.dense\.bias/);
     assert.match(e.message, /unexpected \(1\): question_encoder\.bert_model\.extra\.weight/);
-    assert.match(e.message, /mis-shaped \(1\): question_encoder\.bert_model\.encoder\.layer\.0\.attention\.self\.query\.bias: file has \[31\], config needs \[32\]/);
+    assert.match(
+      e.message,
+      /mis-shaped \(1\): question_encoder\.bert_model\.encoder\.layer\.0\.attention\.self\.query\.bias: file has \[31\], config needs \[32\]/,
+    );
     return true;
   });
 });
@@ -74,7 +82,8 @@ test('wrong model class and missing weights file give clear errors', async () =>
   await setBackend('cpu');
   await assert.rejects(
     TFDPRContextEncoder.fromPretrained(referencePath('models', 'question_encoder')),
-    (e: unknown) => e instanceof ConfigError && /saved from DPRQuestionEncoder, not DPRContextEncoder; load it with TFDPRQuestionEncoder/.test(e.message),
+    (e: unknown) =>
+      e instanceof ConfigError && /saved from DPRQuestionEncoder, not DPRContextEncoder; load it with TFDPRQuestionEncoder/.test(e.message),
   );
   const dir = mkdtempSync(join(tmpdir(), 'dpr-load-'));
   copyFileSync(referencePath('models', 'question_encoder', 'config.json'), join(dir, 'config.json'));
@@ -83,7 +92,10 @@ test('wrong model class and missing weights file give clear errors', async () =>
     (e: unknown) => e instanceof WeightLoadError && /has neither model\.safetensors nor pytorch_model\.bin/.test(e.message),
   );
   writeFileSync(join(dir, 'model.safetensors'), Buffer.from([1, 2, 3]));
-  await assert.rejects(TFDPRQuestionEncoder.fromPretrained(dir), (e: unknown) => e instanceof WeightLoadError && /too short/.test(e.message));
+  await assert.rejects(
+    TFDPRQuestionEncoder.fromPretrained(dir),
+    (e: unknown) => e instanceof WeightLoadError && /too short/.test(e.message),
+  );
 });
 
 test('a directory with only pytorch_model.bin (legacy torch format) loads directly and matches HF', async () => {

@@ -6,7 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { fastMatMulStatus, setBackend, TFDPRContextEncoder, TFDPRQuestionEncoder, TFDPRReader, unregisterFastMatMul } from '../../src/index.js';
+import {
+  fastMatMulStatus,
+  setBackend,
+  TFDPRContextEncoder,
+  TFDPRQuestionEncoder,
+  TFDPRReader,
+  unregisterFastMatMul,
+} from '../../src/index.js';
 import { expectAllClose } from '../helpers/all_close.js';
 import { ExpectedFile, referenceModels, type ReferenceModel } from '../helpers/model_cases.js';
 

@@ -33,7 +33,10 @@ test('a reader with projection_dim = hidden_size runs, its heads reading hidden 
   const projected = TFDPRReader.fromWeights(config, weights);
   const withoutProj = new Map([...weights].filter(([name]) => !name.includes('encode_proj')));
   const plain = TFDPRReader.fromWeights(tinyConfig(), withoutProj);
-  const input_ids = [[1, 2, 3, 4, 0], [5, 6, 7, 8, 9]];
+  const input_ids = [
+    [1, 2, 3, 4, 0],
+    [5, 6, 7, 8, 9],
+  ];
   const a = projected.call({ input_ids }, { output_hidden_states: true });
   const b = plain.call({ input_ids });
   for (const field of ['start_logits', 'end_logits', 'relevance_logits'] as const) {

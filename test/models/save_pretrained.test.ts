@@ -24,7 +24,9 @@ function tempDir(): string {
 function readAll(path: string): Map<string, { dtype: string; shape: number[]; bytes: Buffer }> {
   const file = SafetensorsFile.open(path);
   try {
-    return new Map(file.names.map((name) => [name, { dtype: file.info(name).dtype, shape: file.info(name).shape, bytes: file.readBytes(name) }]));
+    return new Map(
+      file.names.map((name) => [name, { dtype: file.info(name).dtype, shape: file.info(name).shape, bytes: file.readBytes(name) }]),
+    );
   } finally {
     file.close();
   }
@@ -38,7 +40,10 @@ function runCases(net: Awaited<ReturnType<typeof loadReferenceModel>>, model: Re
     for (const c of model.cases) {
       const inputs: Record<string, number[][]> = {};
       for (const name of c.inputs) inputs[name] = expected.inputMatrix(c.name, name);
-      const out = (net as TFDPRReader).call(inputs as never, { output_hidden_states: true, output_attentions: true }) as unknown as Record<string, tf.Tensor | tf.Tensor[]>;
+      const out = (net as TFDPRReader).call(inputs as never, { output_hidden_states: true, output_attentions: true }) as unknown as Record<
+        string,
+        tf.Tensor | tf.Tensor[]
+      >;
       for (const [field, value] of Object.entries(out)) {
         const tensors = Array.isArray(value) ? value : [value];
         tensors.forEach((t, i) => results.set(`${c.name}/${field}/${i}`, t.dataSync() as Float32Array));
@@ -102,7 +107,14 @@ test('a model read from the legacy pytorch_model.bin saves the same safetensors 
 
 test('savePretrained of a model built from arrays names its architecture and keeps other files in the directory', async () => {
   await setBackend('cpu');
-  const config = { vocab_size: 40, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 12, max_position_embeddings: 10 };
+  const config = {
+    vocab_size: 40,
+    hidden_size: 8,
+    num_hidden_layers: 1,
+    num_attention_heads: 2,
+    intermediate_size: 12,
+    max_position_embeddings: 10,
+  };
   const net = TFDPRReader.fromWeights(config, randomWeightArrays(TFDPRReader.weightSpecs(new DPRConfig(config)), 3));
   const dir = join(tempDir(), 'model');
   mkdirSync(dir);
@@ -126,7 +138,10 @@ test('savePretrained of a model built from arrays names its architecture and kee
   reloaded.dispose();
 
   net.dispose();
-  await assert.rejects(net.savePretrained(join(tempDir(), 'gone')), (e: unknown) => e instanceof DPRError && /was disposed/.test(e.message));
+  await assert.rejects(
+    net.savePretrained(join(tempDir(), 'gone')),
+    (e: unknown) => e instanceof DPRError && /was disposed/.test(e.message),
+  );
 });
 
 test('savePretrained refuses a path that is a file and leaves it alone', async () => {
@@ -134,7 +149,10 @@ test('savePretrained refuses a path that is a file and leaves it alone', async (
   const net = await TFDPRQuestionEncoder.fromPretrained(referencePath('models', 'question_encoder'));
   const file = join(tempDir(), 'not-a-dir');
   writeFileSync(file, 'keep me');
-  await assert.rejects(net.savePretrained(file), (e: unknown) => e instanceof InputError && /is a file; savePretrained needs a directory/.test(e.message));
+  await assert.rejects(
+    net.savePretrained(file),
+    (e: unknown) => e instanceof InputError && /is a file; savePretrained needs a directory/.test(e.message),
+  );
   assert.equal(readFileSync(file, 'utf8'), 'keep me');
   assert.equal(existsSync(`${file}.tmp`), false);
   net.dispose();

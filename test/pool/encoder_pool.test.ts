@@ -27,7 +27,10 @@ test('pool vectors equal the in-process model, in input order (reference context
     assert.equal(pool.dim, 16);
     const input_ids = sampleIds(7, 12, 30522);
     const token_type_ids = input_ids.map((row) => row.map((_, t) => (t > 6 ? 1 : 0)));
-    const [a, b] = await Promise.all([pool.encode({ input_ids, token_type_ids }), pool.encode({ input_ids: input_ids.slice(0, 1), token_type_ids: token_type_ids.slice(0, 1) })]);
+    const [a, b] = await Promise.all([
+      pool.encode({ input_ids, token_type_ids }),
+      pool.encode({ input_ids: input_ids.slice(0, 1), token_type_ids: token_type_ids.slice(0, 1) }),
+    ]);
     const expected = model.call({ input_ids, token_type_ids });
     const report = expectAllClose(a, expected.pooler_output.dataSync(), { atol: 1e-5, label: 'pool vs model', shape: [7, 16] });
     expectAllClose(b, expected.pooler_output.dataSync().slice(0, 16), { atol: 1e-5, label: 'single row' });
@@ -105,7 +108,12 @@ async function faultyPool(fault: string, options: { workers?: number; maxRowsPer
   const model = TFDPRQuestionEncoder.fromWeights(config, weights);
   process.env['TFJS_DPR_TEST_WORKER_FAULT'] = fault;
   try {
-    const pool = await EncoderPool.create({ kind: 'question', source: { config, weights }, workers: options.workers ?? 2, ...(options.maxRowsPerCall ? { maxRowsPerCall: options.maxRowsPerCall } : {}) });
+    const pool = await EncoderPool.create({
+      kind: 'question',
+      source: { config, weights },
+      workers: options.workers ?? 2,
+      ...(options.maxRowsPerCall ? { maxRowsPerCall: options.maxRowsPerCall } : {}),
+    });
     return { pool, model, config };
   } finally {
     delete process.env['TFJS_DPR_TEST_WORKER_FAULT'];
@@ -131,7 +139,10 @@ test('a worker that dies mid-call is replaced and its rows retried: the call and
     expectAllClose(await pool.encode({ input_ids }), expected(model, input_ids), { atol: 1e-5, label: 'after a worker died' });
     assert.ok(existsSync(marker), 'a worker exited during the call');
     for (let i = 0; i < 3; i++) {
-      expectAllClose(await pool.encode({ input_ids: input_ids.slice(i) }), expected(model, input_ids.slice(i)), { atol: 1e-5, label: `later call ${i}` });
+      expectAllClose(await pool.encode({ input_ids: input_ids.slice(i) }), expected(model, input_ids.slice(i)), {
+        atol: 1e-5,
+        label: `later call ${i}`,
+      });
     }
     assert.equal(pool.size, 2);
   } finally {
@@ -140,32 +151,42 @@ test('a worker that dies mid-call is replaced and its rows retried: the call and
   }
 });
 
-test('a wasm out-of-memory failure replaces the worker and retries in halves; twice rejects clearly; later calls work', { timeout: 60_000 }, async () => {
-  await setBackend('wasm');
-  // Jobs of 8 rows; a worker given more than 4 rows fails as a wasm OOM and stays broken.
-  const { pool, model, config } = await faultyPool('oom-above-rows:4', { workers: 1, maxRowsPerCall: 8 });
-  try {
-    const eight = sampleIds(8, 7, config.vocab_size);
-    expectAllClose(await pool.encode({ input_ids: eight }), expected(model, eight), { atol: 1e-5, label: 'retried in halves' });
-    const two = sampleIds(2, 7, config.vocab_size);
-    expectAllClose(await pool.encode({ input_ids: two }), expected(model, two), { atol: 1e-5, label: 'the replacement works' });
-  } finally {
-    model.dispose();
-    await pool.close();
-  }
-  const strict = await faultyPool('oom-above-rows:1', { workers: 1, maxRowsPerCall: 8 });
-  try {
-    await assert.rejects(strict.pool.encode({ input_ids: sampleIds(8, 7, strict.config.vocab_size) }), (e: unknown) => {
-      assert.match((e as Error).message, /^encoding 4 row\(s\) of 7 tokens ran out of wasm memory twice \(memory access out of bounds.*\); lower `maxRowsPerCall` or the batch size/);
-      return true;
-    });
-    const one = sampleIds(1, 7, strict.config.vocab_size);
-    expectAllClose(await strict.pool.encode({ input_ids: one }), expected(strict.model, one), { atol: 1e-5, label: 'a later call after giving up' });
-  } finally {
-    strict.model.dispose();
-    await strict.pool.close();
-  }
-});
+test(
+  'a wasm out-of-memory failure replaces the worker and retries in halves; twice rejects clearly; later calls work',
+  { timeout: 60_000 },
+  async () => {
+    await setBackend('wasm');
+    // Jobs of 8 rows; a worker given more than 4 rows fails as a wasm OOM and stays broken.
+    const { pool, model, config } = await faultyPool('oom-above-rows:4', { workers: 1, maxRowsPerCall: 8 });
+    try {
+      const eight = sampleIds(8, 7, config.vocab_size);
+      expectAllClose(await pool.encode({ input_ids: eight }), expected(model, eight), { atol: 1e-5, label: 'retried in halves' });
+      const two = sampleIds(2, 7, config.vocab_size);
+      expectAllClose(await pool.encode({ input_ids: two }), expected(model, two), { atol: 1e-5, label: 'the replacement works' });
+    } finally {
+      model.dispose();
+      await pool.close();
+    }
+    const strict = await faultyPool('oom-above-rows:1', { workers: 1, maxRowsPerCall: 8 });
+    try {
+      await assert.rejects(strict.pool.encode({ input_ids: sampleIds(8, 7, strict.config.vocab_size) }), (e: unknown) => {
+        assert.match(
+          (e as Error).message,
+          /^encoding 4 row\(s\) of 7 tokens ran out of wasm memory twice \(memory access out of bounds.*\); lower `maxRowsPerCall` or the batch size/,
+        );
+        return true;
+      });
+      const one = sampleIds(1, 7, strict.config.vocab_size);
+      expectAllClose(await strict.pool.encode({ input_ids: one }), expected(strict.model, one), {
+        atol: 1e-5,
+        label: 'a later call after giving up',
+      });
+    } finally {
+      strict.model.dispose();
+      await strict.pool.close();
+    }
+  },
+);
 
 test('calls are split so one worker call fits the wasm heap: 1024 × 512 ids of a base model go out in jobs of a few rows', async () => {
   const { maxRowsPerCall, activationBytesPerRow, ACTIVATION_BUDGET_BYTES } = await import('../../src/pool/memory_bound.js');
@@ -191,7 +212,10 @@ test('close() fails a call in flight instead of leaving it pending', { timeout: 
   await setBackend('wasm');
   const { pool, model, config } = await faultyPool('none', { workers: 1 });
   model.dispose();
-  const call = assert.rejects(pool.encode({ input_ids: sampleIds(4, 9, config.vocab_size) }), /the EncoderPool was closed while this call was running/);
+  const call = assert.rejects(
+    pool.encode({ input_ids: sampleIds(4, 9, config.vocab_size) }),
+    /the EncoderPool was closed while this call was running/,
+  );
   await pool.close();
   await call;
 });

@@ -12,7 +12,11 @@ import { PROJECT_ROOT } from '../helpers/reference.js';
 /** Every module a TypeScript source names in `import … from`, `export … from`, `import '…'` or `import('…')`. */
 export function importedSpecifiers(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const pattern of patterns) for (const m of source.matchAll(pattern)) found.push(m[1]!);
   return found;
 }
@@ -27,7 +31,12 @@ function sourceFiles(dir: string): string[] {
 function localImports(file: string): string[] {
   return importedSpecifiers(readFileSync(file, 'utf8'))
     .filter((s) => s.startsWith('.'))
-    .map((s) => relative(PROJECT_ROOT, resolve(dirname(file), s)).split(sep).join('/').replace(/\.js$/, '.ts'));
+    .map((s) =>
+      relative(PROJECT_ROOT, resolve(dirname(file), s))
+        .split(sep)
+        .join('/')
+        .replace(/\.js$/, '.ts'),
+    );
 }
 
 describe('layering', () => {
@@ -36,24 +45,39 @@ describe('layering', () => {
       "import { a } from '../cli/progress.js';",
       "import {\n  b,\n  c,\n} from './x.js';",
       "export { d } from './y.js';",
-      "import type { E } from \"../cli/args.js\";",
+      'import type { E } from "../cli/args.js";',
       "import './side.js';",
       "const m = await import('./commands/z.js');",
       "// a string 'from here' is not an import",
     ].join('\n');
-    assert.deepEqual(importedSpecifiers(source).sort(), ['../cli/args.js', '../cli/progress.js', './commands/z.js', './side.js', './x.js', './y.js']);
+    assert.deepEqual(importedSpecifiers(source).sort(), [
+      '../cli/args.js',
+      '../cli/progress.js',
+      './commands/z.js',
+      './side.js',
+      './x.js',
+      './y.js',
+    ]);
   });
 
   test('nothing in src/retrieval imports src/cli', () => {
     const files = sourceFiles(join(PROJECT_ROOT, 'src', 'retrieval'));
     assert.ok(files.length > 10, `found only ${files.length} files in src/retrieval`);
-    const offending = files.flatMap((f) => localImports(f).filter((i) => i.startsWith('src/cli/')).map((i) => `${relative(PROJECT_ROOT, f)} imports ${i}`));
+    const offending = files.flatMap((f) =>
+      localImports(f)
+        .filter((i) => i.startsWith('src/cli/'))
+        .map((i) => `${relative(PROJECT_ROOT, f)} imports ${i}`),
+    );
     assert.deepEqual(offending, []);
   });
 
   test('no CLI command imports another command', () => {
     const files = sourceFiles(join(PROJECT_ROOT, 'src', 'cli', 'commands'));
-    const offending = files.flatMap((f) => localImports(f).filter((i) => i.startsWith('src/cli/commands/')).map((i) => `${relative(PROJECT_ROOT, f)} imports ${i}`));
+    const offending = files.flatMap((f) =>
+      localImports(f)
+        .filter((i) => i.startsWith('src/cli/commands/'))
+        .map((i) => `${relative(PROJECT_ROOT, f)} imports ${i}`),
+    );
     assert.deepEqual(offending, []);
   });
 });

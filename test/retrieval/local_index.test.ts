@@ -14,8 +14,14 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const SHARDS = [referencePath('index', 'emb_shard_0.pkl'), referencePath('index', 'emb_shard_1.pkl')];
 const PASSAGES = referencePath('index', 'psgs.tsv');
-const expected = JSON.parse(readFileSync(referencePath('index', 'expected_top100.json'), 'utf8')) as Record<string, Array<[string, number]>>;
-const queries = readFileSync(referencePath('index', 'queries.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; vector: number[] });
+const expected = JSON.parse(readFileSync(referencePath('index', 'expected_top100.json'), 'utf8')) as Record<
+  string,
+  Array<[string, number]>
+>;
+const queries = readFileSync(referencePath('index', 'queries.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { id: string; vector: number[] });
 const queryVectors = queries.map((q) => Float32Array.from(q.vector));
 
 const FLAT = join(dir, 'flat');
@@ -31,8 +37,14 @@ test('exact search over the imported DPR shards equals expected_top100 (ids in o
     assert.equal(index.kind, 'flat');
     const hits = await index.search(queryVectors, { k: 100 });
     queries.forEach((q, i) => {
-      assert.deepEqual(hits[i]!.map((h) => h.id), expected[q.id]!.map(([id]) => id), q.id);
-      hits[i]!.forEach((h, r) => assert.ok(Math.abs(h.score - expected[q.id]![r]![1]) <= 1e-4 * Math.max(1, Math.abs(h.score)), `${q.id} rank ${r}`));
+      assert.deepEqual(
+        hits[i]!.map((h) => h.id),
+        expected[q.id]!.map(([id]) => id),
+        q.id,
+      );
+      hits[i]!.forEach((h, r) =>
+        assert.ok(Math.abs(h.score - expected[q.id]![r]![1]) <= 1e-4 * Math.max(1, Math.abs(h.score)), `${q.id} rank ${r}`),
+      );
     });
     assert.match(hits[0]![0]!.text, /^Passage \d+ on the /);
   } finally {
@@ -73,7 +85,10 @@ test('verify passes on a fresh index and names a flipped byte; open refuses a tr
   writeFileSync(path, bytes);
   const report = await verifyIndex(copy);
   assert.equal(report.ok, false);
-  assert.deepEqual(report.files.filter((f) => f.problems.length > 0).map((f) => [f.file, f.problems]), [['embeddings.f32', [`bytes 0–${bytes.length - 1} differ from the recorded checksum`]]]);
+  assert.deepEqual(
+    report.files.filter((f) => f.problems.length > 0).map((f) => [f.file, f.problems]),
+    [['embeddings.f32', [`bytes 0–${bytes.length - 1} differ from the recorded checksum`]]],
+  );
   // Files of up to 256 MiB are checked at every open: this one is refused before any search.
   await assert.rejects(LocalIndex.open(copy), /damaged: embeddings\.f32 bytes 0–\d+ differ from the recorded checksum/);
   bytes[5000]! ^= 0x10;

@@ -13,19 +13,33 @@ import { parseArgs, type CommandSpec } from '../../src/cli/args.js';
 import { readJsonl } from '../../src/cli/jsonl.js';
 import { InputError } from '../../src/errors.js';
 import {
-  DenseIndex, bucketByLength, buildIndex, memorySource, searchVectors, TopK,
-  type Embedder, type EncodedRow, type PassageInput,
+  DenseIndex,
+  bucketByLength,
+  buildIndex,
+  memorySource,
+  searchVectors,
+  TopK,
+  type Embedder,
+  type EncodedRow,
+  type PassageInput,
 } from '../../src/retrieval/index.js';
 
 describe('TopK', () => {
   test('keeps the k best, best first, ties to the lower index (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 10 }), (scores, k) => {
-        const heap = new TopK(k);
-        scores.forEach((s, i) => heap.push(s, i));
-        const expected = scores.map((score, index) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index).slice(0, k);
-        assert.deepEqual(heap.sorted(), expected);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 10 }),
+        (scores, k) => {
+          const heap = new TopK(k);
+          scores.forEach((s, i) => heap.push(s, i));
+          const expected = scores
+            .map((score, index) => ({ index, score }))
+            .sort((a, b) => b.score - a.score || a.index - b.index)
+            .slice(0, k);
+          assert.deepEqual(heap.sorted(), expected);
+        },
+      ),
     );
   });
 });
@@ -35,7 +49,10 @@ describe('bucketByLength', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 100 }), fc.integer({ min: 1, max: 9 }), (lengths, batchSize) => {
         const batches = bucketByLength(lengths, { batchSize, maxTokens: 120 });
-        assert.deepEqual(batches.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
+        assert.deepEqual(
+          batches.flat().sort((a, b) => a - b),
+          lengths.map((_, i) => i),
+        );
         for (const b of batches) {
           assert.ok(b.length >= 1 && b.length <= batchSize);
           if (b.length > 1) assert.ok(Math.max(...b.map((i) => lengths[i]!)) * b.length <= 120);
@@ -49,15 +66,28 @@ describe('bucketByLength', () => {
 
 describe('parseArgs', () => {
   const spec: CommandSpec = {
-    name: 'dpr t', summary: '', usage: '',
+    name: 'dpr t',
+    summary: '',
+    usage: '',
     positionals: { name: 'q', description: '' },
-    options: { k: { type: 'integer', short: 'k', min: 1, default: 10, description: '' }, json: { type: 'boolean', description: '' }, model: { type: 'string', required: true, description: '' } },
+    options: {
+      k: { type: 'integer', short: 'k', min: 1, default: 10, description: '' },
+      json: { type: 'boolean', description: '' },
+      model: { type: 'string', required: true, description: '' },
+    },
   };
   test('forms, defaults and errors', () => {
-    assert.deepEqual(parseArgs(spec, ['--model=m', 'a', '-k', '3', '--json', '--', '--b']), { help: false, options: { model: 'm', k: 3, json: true }, positionals: ['a', '--b'] });
+    assert.deepEqual(parseArgs(spec, ['--model=m', 'a', '-k', '3', '--json', '--', '--b']), {
+      help: false,
+      options: { model: 'm', k: 3, json: true },
+      positionals: ['a', '--b'],
+    });
     assert.equal(parseArgs(spec, ['--model', 'm']).options['k'], 10);
     assert.equal(parseArgs(spec, ['--help']).help, true);
-    assert.throws(() => parseArgs(spec, ['--model', 'm', '--x']), (e: unknown) => e instanceof InputError && e.message === 'unknown option --x. Run `dpr t --help` for the options.');
+    assert.throws(
+      () => parseArgs(spec, ['--model', 'm', '--x']),
+      (e: unknown) => e instanceof InputError && e.message === 'unknown option --x. Run `dpr t --help` for the options.',
+    );
     assert.throws(() => parseArgs(spec, ['--model', 'm', '-k', '0']), /--k must be at least 1; got 0\./);
     assert.throws(() => parseArgs(spec, ['--model']), /--model needs a value/);
     assert.throws(() => parseArgs(spec, ['-k', '2']), /--model is required/);
@@ -95,10 +125,16 @@ describe('searchVectors', () => {
       const brute = Array.from({ length: count }, (_, i) => ({ index: i, score: q.reduce((s, x, d) => s + x * matrix[i * dim + d]!, 0) }))
         .sort((a, b) => b.score - a.score)
         .slice(0, 6);
-      assert.deepEqual(hits[qi]!.map((h) => h.index), brute.map((b) => b.index));
+      assert.deepEqual(
+        hits[qi]!.map((h) => h.index),
+        brute.map((b) => b.index),
+      );
       hits[qi]!.forEach((h, r) => assert.ok(Math.abs(h.score - brute[r]!.score) < 1e-5));
     });
-    await assert.rejects(searchVectors(memorySource(matrix, dim), [new Float32Array(4)], { k: 1 }), /query 0 has 4 values but the index holds vectors of 5/);
+    await assert.rejects(
+      searchVectors(memorySource(matrix, dim), [new Float32Array(4)], { k: 1 }),
+      /query 0 has 4 values but the index holds vectors of 5/,
+    );
   });
 });
 
@@ -115,7 +151,11 @@ class FakeEmbedder implements Embedder {
 }
 
 function passages(n: number, change?: number): PassageInput[] {
-  return Array.from({ length: n }, (_, i) => ({ id: `p${i}`, title: i % 3 === 0 ? '' : `T${i}`, text: `passage ${i === change ? 'changed' : i} ${'word '.repeat(i % 7)}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: `p${i}`,
+    title: i % 3 === 0 ? '' : `T${i}`,
+    text: `passage ${i === change ? 'changed' : i} ${'word '.repeat(i % 7)}`,
+  }));
 }
 
 async function* stream<T>(items: T[]): AsyncGenerator<T> {
@@ -135,7 +175,10 @@ describe('buildIndex', () => {
     const full = join(root, 'full');
     await buildIndex({ ...base, outDir: full, passages: stream(passages(23)), embedder: new FakeEmbedder() });
     const out = join(root, 'crashed');
-    await assert.rejects(buildIndex({ ...base, outDir: out, passages: stream(passages(23)), embedder: new FakeEmbedder(7) }), /simulated crash/);
+    await assert.rejects(
+      buildIndex({ ...base, outDir: out, passages: stream(passages(23)), embedder: new FakeEmbedder(7) }),
+      /simulated crash/,
+    );
     assert.equal(existsSync(join(out, 'manifest.json')), false);
     // A crash between writing a shard and its checkpoint leaves bytes past the checkpoint.
     appendFileSync(join(out, '.build', 'embeddings.part'), Buffer.alloc(13, 1));
@@ -145,7 +188,14 @@ describe('buildIndex', () => {
       (e: unknown) => e instanceof InputError && /different settings \(batch_size was 2, now 3\)/.test(e.message),
     );
     await assert.rejects(
-      buildIndex({ ...base, encoder: { ...encoder, kernels: 'wasm/tfjs' }, outDir: out, passages: stream(passages(23)), embedder: new FakeEmbedder(), resume: true }),
+      buildIndex({
+        ...base,
+        encoder: { ...encoder, kernels: 'wasm/tfjs' },
+        outDir: out,
+        passages: stream(passages(23)),
+        embedder: new FakeEmbedder(),
+        resume: true,
+      }),
       (e: unknown) => e instanceof InputError && /different settings \(kernels was undefined, now "wasm\/tfjs"\)/.test(e.message),
     );
     await assert.rejects(
@@ -171,11 +221,17 @@ describe('buildIndex', () => {
 
   test('an empty corpus is an error; a truncated embedding file is detected on open', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dpr-build-'));
-    await assert.rejects(buildIndex({ ...base, outDir: join(root, 'e'), passages: stream([]), embedder: new FakeEmbedder() }), /the corpus holds no passages/);
+    await assert.rejects(
+      buildIndex({ ...base, outDir: join(root, 'e'), passages: stream([]), embedder: new FakeEmbedder() }),
+      /the corpus holds no passages/,
+    );
     const out = join(root, 'ok');
     await buildIndex({ ...base, outDir: out, passages: stream(passages(4)), embedder: new FakeEmbedder(), dtype: 'float16' });
     writeFileSync(join(out, 'embeddings.f16'), Buffer.alloc(10));
-    await assert.rejects(DenseIndex.open(out), /embeddings\.f16 has 10 bytes but the manifest \(4 × 3, float16\) implies 24; rebuild the index/);
+    await assert.rejects(
+      DenseIndex.open(out),
+      /embeddings\.f16 has 10 bytes but the manifest \(4 × 3, float16\) implies 24; rebuild the index/,
+    );
   });
 
   test('errors name the API options (overwrite, resume, outDir), never CLI flags', async () => {
@@ -184,15 +240,31 @@ describe('buildIndex', () => {
     await buildIndex({ ...base, outDir: out, passages: stream(passages(3)), embedder: new FakeEmbedder() });
     await assert.rejects(
       buildIndex({ ...base, outDir: out, passages: stream(passages(3)), embedder: new FakeEmbedder() }),
-      (e: unknown) => e instanceof InputError && e.message === `${out} already holds an index (manifest.json); pass \`overwrite: true\` to replace it, or choose another \`outDir\`.`,
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.message ===
+          `${out} already holds an index (manifest.json); pass \`overwrite: true\` to replace it, or choose another \`outDir\`.`,
     );
     const crashed = join(root, 'crashed');
-    await assert.rejects(buildIndex({ ...base, outDir: crashed, passages: stream(passages(23)), embedder: new FakeEmbedder(7) }), /simulated crash/);
+    await assert.rejects(
+      buildIndex({ ...base, outDir: crashed, passages: stream(passages(23)), embedder: new FakeEmbedder(7) }),
+      /simulated crash/,
+    );
     await assert.rejects(
       buildIndex({ ...base, outDir: crashed, passages: stream(passages(23)), embedder: new FakeEmbedder() }),
-      (e: unknown) => e instanceof InputError && /holds an interrupted build \(.*\); pass `resume: true` to continue it/.test(e.message) && !e.message.includes('--'),
+      (e: unknown) =>
+        e instanceof InputError &&
+        /holds an interrupted build \(.*\); pass `resume: true` to continue it/.test(e.message) &&
+        !e.message.includes('--'),
     );
-    const replaced = await buildIndex({ ...base, outDir: out, passages: stream(passages(5)), embedder: new FakeEmbedder(), overwrite: true, dtype: 'float16' });
+    const replaced = await buildIndex({
+      ...base,
+      outDir: out,
+      passages: stream(passages(5)),
+      embedder: new FakeEmbedder(),
+      overwrite: true,
+      dtype: 'float16',
+    });
     assert.equal(replaced.manifest.count, 5);
     assert.deepEqual(readdirSync(out).sort(), ['embeddings.f16', 'manifest.json', 'passages.jsonl', 'passages.offsets']);
   });

@@ -16,12 +16,18 @@ after(() => rmSync(root, { recursive: true, force: true }));
 class FakeEmbedder implements Embedder {
   readonly dim = 4;
   async embed(rows: EncodedRow[]): Promise<Float32Array[]> {
-    return rows.map((r) => Float32Array.from([r.input_ids.length, r.input_ids.reduce((a, b) => a + b, 0) / 7, (r.input_ids[0] ?? 0) % 5, 1]));
+    return rows.map((r) =>
+      Float32Array.from([r.input_ids.length, r.input_ids.reduce((a, b) => a + b, 0) / 7, (r.input_ids[0] ?? 0) % 5, 1]),
+    );
   }
   async dispose(): Promise<void> {}
 }
 
-const CORPUS: PassageInput[] = Array.from({ length: 23 }, (_, i) => ({ id: i % 2 === 0 ? `p${i}` : i, title: `T${i}`, text: `passage ${i} ${'word '.repeat(i % 7)}` }));
+const CORPUS: PassageInput[] = Array.from({ length: 23 }, (_, i) => ({
+  id: i % 2 === 0 ? `p${i}` : i,
+  title: `T${i}`,
+  text: `passage ${i} ${'word '.repeat(i % 7)}`,
+}));
 async function* stream<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
 }
@@ -38,11 +44,13 @@ test('three shards built apart and merged equal a one-shot build, file for file'
   const whole = join(root, 'whole');
   await buildIndex(options(whole));
   const shards = [2, 0, 1].map((i) => join(root, `shard${i}`));
-  for (const [n, dir] of shards.entries()) await buildIndex(options(dir, { shard: { index: [2, 0, 1][n]!, of: 3, corpusCount: CORPUS.length } }));
+  for (const [n, dir] of shards.entries())
+    await buildIndex(options(dir, { shard: { index: [2, 0, 1][n]!, of: 3, corpusCount: CORPUS.length } }));
   assert.deepEqual(readIndexManifest(shards[1]!).shard, { index: 0, of: 3, start: 0, end: 8, corpus_count: 23 });
   const merged = join(root, 'merged');
   await mergeIndexes({ shards, outDir: merged });
-  for (const file of ['embeddings.f32', 'passages.jsonl', 'passages.offsets']) assert.deepEqual(readFileSync(join(merged, file)), readFileSync(join(whole, file)), file);
+  for (const file of ['embeddings.f32', 'passages.jsonl', 'passages.offsets'])
+    assert.deepEqual(readFileSync(join(merged, file)), readFileSync(join(whole, file)), file);
   const a = readIndexManifest(whole);
   const b = readIndexManifest(merged);
   assert.deepEqual({ ...b, shard: undefined }, { ...a, shard: undefined });
@@ -62,7 +70,10 @@ test('merging refuses a gap, an overlap, another encoder and non-shards', async 
     });
   };
   await fail([join(root, 'shard0'), join(root, 'shard2')], /gap: passages 8–15 are in none of them/);
-  await fail([join(root, 'shard0'), join(root, 'shard1'), join(root, 'shard1'), join(root, 'shard2')], /overlap: .*shard1 \(shard 1\) starts at passage 8/);
+  await fail(
+    [join(root, 'shard0'), join(root, 'shard1'), join(root, 'shard1'), join(root, 'shard2')],
+    /overlap: .*shard1 \(shard 1\) starts at passage 8/,
+  );
   await fail([join(root, 'shard0'), join(root, 'shard1')], /gap: passages 16–22/);
   const other = join(root, 'other1');
   await buildIndex(options(other, { encoder: { ...encoder, config_sha256: 'y' }, shard: { index: 1, of: 3, corpusCount: 23 } }));

@@ -10,7 +10,9 @@ import { BatchQueue, QueueFullError, TimeoutError } from '../../src/serve/batch_
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A queue that doubles numbers, records each batch, and takes `runMs` per run. */
-function doubler(options: { maxBatch?: number; maxQueue?: number; maxWaitMs?: number; runMs?: number; failOn?: number; gate?: Promise<void> } = {}) {
+function doubler(
+  options: { maxBatch?: number; maxQueue?: number; maxWaitMs?: number; runMs?: number; failOn?: number; gate?: Promise<void> } = {},
+) {
   const batches: number[][] = [];
   const queue = new BatchQueue<number, number>({
     name: 'test',
@@ -65,7 +67,10 @@ describe('BatchQueue', () => {
     await sleep(10);
     const b = queue.submit(4);
     assert.deepEqual(await Promise.all([a, b]), [6, 8]);
-    assert.deepEqual(batches, [[1, 2], [3, 4]]);
+    assert.deepEqual(batches, [
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   test('a full queue refuses at once with QueueFullError', async () => {
@@ -74,7 +79,10 @@ describe('BatchQueue', () => {
     const running = queue.submit(1);
     await new Promise((resolve) => setImmediate(resolve));
     const waiting = [queue.submit(2), queue.submit(3)];
-    await assert.rejects(queue.submit(4), (e: unknown) => e instanceof QueueFullError && /the test queue is full \(2 waiting\)/.test(e.message));
+    await assert.rejects(
+      queue.submit(4),
+      (e: unknown) => e instanceof QueueFullError && /the test queue is full \(2 waiting\)/.test(e.message),
+    );
     open();
     assert.deepEqual(await Promise.all([running, ...waiting]), [2, 4, 6]);
   });
@@ -88,7 +96,10 @@ describe('BatchQueue', () => {
     const dropped = queue.submit(2, controller.signal);
     const kept = queue.submit(3);
     controller.abort(new TimeoutError(5));
-    await assert.rejects(dropped, (e: unknown) => e instanceof TimeoutError && e.message.startsWith('the request did not finish within 5 ms'));
+    await assert.rejects(
+      dropped,
+      (e: unknown) => e instanceof TimeoutError && e.message.startsWith('the request did not finish within 5 ms'),
+    );
     open();
     assert.deepEqual(await Promise.all([running, kept]), [2, 6]);
     assert.deepEqual(batches, [[1], [3]]);
@@ -97,7 +108,10 @@ describe('BatchQueue', () => {
   test('a failing batch is retried item by item: only the bad item fails', async () => {
     const { queue, batches } = doubler({ failOn: 13 });
     const results = await Promise.allSettled([11, 12, 13, 14].map((x) => queue.submit(x)));
-    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), [22, 24, 'cannot double 13', 28]);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+      [22, 24, 'cannot double 13', 28],
+    );
     assert.deepEqual(batches, [[11, 12, 13, 14], [11], [12], [13], [14]]);
     assert.equal(await queue.submit(1), 2, 'the queue keeps serving');
   });

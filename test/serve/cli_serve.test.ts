@@ -62,7 +62,11 @@ test('SIGTERM during load: every request in flight is answered, then exit 0', as
       return answer;
     });
     const answers = await Promise.all(inFlight);
-    assert.deepEqual(answers.map((a) => a.status), questions.map(() => 200), served.stderr());
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      questions.map(() => 200),
+      served.stderr(),
+    );
     answers.forEach((a, i) => assert.equal(a.body.question, questions[i]));
     const afterSignal = answeredAt.filter((t) => t > signalledAt!).length;
     assert.ok(afterSignal >= 8, `only ${afterSignal} requests were answered after SIGTERM: the signal did not land mid-load`);
@@ -87,6 +91,9 @@ test('SIGINT when idle: exit 0', async () => {
 test('a model of the wrong kind: one stderr line naming the flag, exit 1', async () => {
   const r = await runCli(['serve', '--port', '0', '--index', fixture.index, '--question-model', READER_MODEL()]);
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, `dpr serve: --question-model ${READER_MODEL()} is a reader (DPRReader); --question-model must be a question encoder (DPRQuestionEncoder).\n`);
+  assert.equal(
+    r.stderr,
+    `dpr serve: --question-model ${READER_MODEL()} is a reader (DPRReader); --question-model must be a question encoder (DPRQuestionEncoder).\n`,
+  );
   assert.match(r.stdout, /^dpr serve: listening on http:\/\/127\.0\.0\.1:\d+ \(loading the index and models\)\n$/);
 });

@@ -15,7 +15,8 @@ before(async () => {
   fixture = await sampleIndexFixture();
 });
 
-const load = (extra: { readerModel?: string } = {}) => loadServeModels({ index: fixture.index, questionModel: fixture.questionModel, ...extra });
+const load = (extra: { readerModel?: string } = {}) =>
+  loadServeModels({ index: fixture.index, questionModel: fixture.questionModel, ...extra });
 
 /** The models with a question encoder that fails on the text "boom" and, given `gate`, waits for it before each call. */
 async function faultyModels(gate?: () => Promise<void>): Promise<ServeModels> {
@@ -49,30 +50,86 @@ describe('bad requests get the right 4xx with a JSON {error}', () => {
   });
   after(() => server.close());
 
-  const cases: Array<{ name: string; path: string; body?: unknown; method?: string; headers?: Record<string, string>; status: number; error: RegExp }> = [
+  const cases: Array<{
+    name: string;
+    path: string;
+    body?: unknown;
+    method?: string;
+    headers?: Record<string, string>;
+    status: number;
+    error: RegExp;
+  }> = [
     { name: 'bad JSON', path: '/search', body: '{"question": ', status: 400, error: /^the body is not valid JSON/ },
     { name: 'empty body', path: '/search', body: '', status: 400, error: /empty/i },
     { name: 'not an object', path: '/search', body: '["who?"]', status: 400, error: /^body must be object$/ },
     { name: 'neither question nor questions', path: '/search', body: { k: 3 }, status: 400, error: /`question` .* or `questions`/ },
     { name: 'both question and questions', path: '/search', body: { question: 'a', questions: ['b'] }, status: 400, error: /not both/ },
     { name: 'missing field', path: '/ask', body: { k: 3 }, status: 400, error: /^body must have the field 'question'$/ },
-    { name: 'unknown field', path: '/search', body: { question: 'a', hybrid: true }, status: 400, error: /^body has an unknown field 'hybrid'$/ },
+    {
+      name: 'unknown field',
+      path: '/search',
+      body: { question: 'a', hybrid: true },
+      status: 400,
+      error: /^body has an unknown field 'hybrid'$/,
+    },
     { name: 'k as a string', path: '/search', body: { question: 'a', k: '3' }, status: 400, error: /^body\/k must be integer$/ },
     { name: 'k = 0', path: '/search', body: { question: 'a', k: 0 }, status: 400, error: /^body\/k must be >= 1$/ },
     { name: 'k < 0', path: '/ask', body: { question: 'a', k: -2 }, status: 400, error: /^body\/k must be >= 1$/ },
     { name: 'k fractional', path: '/search', body: { question: 'a', k: 2.5 }, status: 400, error: /^body\/k must be integer$/ },
     { name: 'question a number', path: '/search', body: { question: 42 }, status: 400, error: /^body\/question must be string$/ },
     { name: 'blank question', path: '/search', body: { question: '  ' }, status: 400, error: /^body\/question must not be blank$/ },
-    { name: 'a non-string in questions', path: '/search', body: { questions: ['a', null] }, status: 400, error: /^body\/questions\/1 must be string$/ },
-    { name: 'too many questions', path: '/search', body: { questions: Array(65).fill('a') }, status: 400, error: /^body\/questions must NOT have more than 64 items$/ },
-    { name: 'unknown kind', path: '/encode', body: { texts: ['a'], kind: 'passage' }, status: 400, error: /^body\/kind must be one of "question", "context"$/ },
-    { name: 'titles with questions', path: '/encode', body: { texts: ['a'], kind: 'question', titles: ['t'] }, status: 400, error: /titles/ },
+    {
+      name: 'a non-string in questions',
+      path: '/search',
+      body: { questions: ['a', null] },
+      status: 400,
+      error: /^body\/questions\/1 must be string$/,
+    },
+    {
+      name: 'too many questions',
+      path: '/search',
+      body: { questions: Array(65).fill('a') },
+      status: 400,
+      error: /^body\/questions must NOT have more than 64 items$/,
+    },
+    {
+      name: 'unknown kind',
+      path: '/encode',
+      body: { texts: ['a'], kind: 'passage' },
+      status: 400,
+      error: /^body\/kind must be one of "question", "context"$/,
+    },
+    {
+      name: 'titles with questions',
+      path: '/encode',
+      body: { texts: ['a'], kind: 'question', titles: ['t'] },
+      status: 400,
+      error: /titles/,
+    },
     { name: 'num_spans = 0', path: '/ask', body: { question: 'a', num_spans: 0 }, status: 400, error: /^body\/num_spans must be >= 1$/ },
-    { name: 'oversize body', path: '/search', body: { question: 'a'.repeat(70 * 1024) }, status: 413, error: /larger than this server accepts/ },
-    { name: 'unknown route', path: '/nope', body: { question: 'a' }, status: 404, error: /^no route POST \/nope; the routes are POST \/search/ },
+    {
+      name: 'oversize body',
+      path: '/search',
+      body: { question: 'a'.repeat(70 * 1024) },
+      status: 413,
+      error: /larger than this server accepts/,
+    },
+    {
+      name: 'unknown route',
+      path: '/nope',
+      body: { question: 'a' },
+      status: 404,
+      error: /^no route POST \/nope; the routes are POST \/search/,
+    },
     { name: 'wrong method', path: '/search', method: 'GET', status: 404, error: /^no route GET \/search/ },
     { name: '/ask without a reader', path: '/ask', body: { question: 'a' }, status: 501, error: /no reader; start it with a reader model/ },
-    { name: 'context /encode without a context encoder', path: '/encode', body: { texts: ['a'], kind: 'context' }, status: 501, error: /no context encoder/ },
+    {
+      name: 'context /encode without a context encoder',
+      path: '/encode',
+      body: { texts: ['a'], kind: 'context' },
+      status: 501,
+      error: /no context encoder/,
+    },
   ];
   for (const c of cases) {
     test(`${c.name} → ${c.status}`, async () => {
@@ -159,8 +216,13 @@ describe('loading, overload and failure', () => {
     try {
       await server.ready;
       const texts = ['who discovered penicillin?', 'boom', 'what is the capital of france?'];
-      const answers = await Promise.all(texts.map((question) => request<{ error?: string }>(server.url, '/search', { body: { question, k: 3 } })));
-      assert.deepEqual(answers.map((a) => a.status), [200, 500, 200]);
+      const answers = await Promise.all(
+        texts.map((question) => request<{ error?: string }>(server.url, '/search', { body: { question, k: 3 } })),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 500, 200],
+      );
       assert.deepEqual(answers[1]!.body, { error: 'the server failed on this request: simulated encoder failure' });
       assert.equal(errors.length, 1);
       assert.equal((await request(server.url, '/search', { body: { question: 'a', k: 1 } })).status, 200);
@@ -173,7 +235,9 @@ describe('loading, overload and failure', () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     let calls = 0;
-    const server = await startServer({ port: 0, maxBatch: 1, maxQueue: 1, requestTimeoutMs: 300 }, () => faultyModels(() => (calls++, gate)));
+    const server = await startServer({ port: 0, maxBatch: 1, maxQueue: 1, requestTimeoutMs: 300 }, () =>
+      faultyModels(() => (calls++, gate)),
+    );
     try {
       await server.ready;
       const running = request<{ error?: string }>(server.url, '/search', { body: { question: 'first' } });

@@ -25,8 +25,20 @@ export async function sampleIndexFixture(): Promise<ServeFixture> {
   const dir = tempDir('dpr-serve-');
   const questionModel = pairedQuestionEncoder(dir);
   const index = join(dir, 'index');
-  const passages = readFileSync(SAMPLE_CORPUS, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PassageInput);
-  await indexCorpus({ model: CONTEXT_MODEL(), outDir: index, workers: 1, shardSize: 100, batchSize: 16, passages: (async function* () { yield* passages; })() });
+  const passages = readFileSync(SAMPLE_CORPUS, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PassageInput);
+  await indexCorpus({
+    model: CONTEXT_MODEL(),
+    outDir: index,
+    workers: 1,
+    shardSize: 100,
+    batchSize: 16,
+    passages: (async function* () {
+      yield* passages;
+    })(),
+  });
   return { dir, index, questionModel };
 }
 

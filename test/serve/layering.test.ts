@@ -10,7 +10,11 @@ import { PROJECT_ROOT } from '../helpers/reference.js';
 
 /** Modules named in static, re-export, side-effect and dynamic imports (as test/retrieval/layering.test.ts reads them). */
 function importedSpecifiers(source: string): string[] {
-  const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((m) => m[1]!));
 }
 
@@ -24,7 +28,11 @@ function offendingImports(files: string[], forbidden: string): string[] {
   return files.flatMap((file) =>
     importedSpecifiers(readFileSync(file, 'utf8'))
       .filter((s) => s.startsWith('.'))
-      .map((s) => relative(PROJECT_ROOT, resolve(dirname(file), s)).split(sep).join('/'))
+      .map((s) =>
+        relative(PROJECT_ROOT, resolve(dirname(file), s))
+          .split(sep)
+          .join('/'),
+      )
       .filter((target) => target.startsWith(forbidden))
       .map((target) => `${relative(PROJECT_ROOT, file)} imports ${target}`),
   );

@@ -37,8 +37,17 @@ const QUESTIONS = [
 
 /** Same passages in the same order with the same text; scores equal to float32 rounding (batches differ). */
 function assertSameHits(actual: Hit[], expected: Hit[], label: string): void {
-  assert.deepEqual(actual.map((h) => [h.id, h.title, h.text]), expected.map((h) => [h.id, h.title, h.text]), label);
-  actual.forEach((h, i) => assert.ok(Math.abs(h.score - expected[i]!.score) <= 1e-4 * Math.max(1, Math.abs(h.score)), `${label}: score ${h.score} vs ${expected[i]!.score}`));
+  assert.deepEqual(
+    actual.map((h) => [h.id, h.title, h.text]),
+    expected.map((h) => [h.id, h.title, h.text]),
+    label,
+  );
+  actual.forEach((h, i) =>
+    assert.ok(
+      Math.abs(h.score - expected[i]!.score) <= 1e-4 * Math.max(1, Math.abs(h.score)),
+      `${label}: score ${h.score} vs ${expected[i]!.score}`,
+    ),
+  );
 }
 
 describe('dpr serve endpoints', () => {
@@ -47,7 +56,13 @@ describe('dpr serve endpoints', () => {
 
   before(async () => {
     fixture = await sampleIndexFixture();
-    server = await serve({ index: fixture.index, questionModel: fixture.questionModel, readerModel: READER_MODEL(), contextModel: CONTEXT_MODEL(), port: 0 });
+    server = await serve({
+      index: fixture.index,
+      questionModel: fixture.questionModel,
+      readerModel: READER_MODEL(),
+      contextModel: CONTEXT_MODEL(),
+      port: 0,
+    });
     await server.ready;
   });
   after(() => server.close());
@@ -62,17 +77,27 @@ describe('dpr serve endpoints', () => {
   test('POST /search equals `dpr search --json`, for one question and for several', async () => {
     const cli = await runCli(['search', '--model', fixture.questionModel, '--index', fixture.index, '-k', '7', '--json', ...QUESTIONS]);
     assert.equal(cli.code, 0, cli.stderr);
-    const expected = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as { question: string; hits: Hit[] });
+    const expected = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { question: string; hits: Hit[] });
 
-    const many = await request<{ results: Array<{ question: string; hits: Hit[] }> }>(server.url, '/search', { body: { questions: QUESTIONS, k: 7 } });
+    const many = await request<{ results: Array<{ question: string; hits: Hit[] }> }>(server.url, '/search', {
+      body: { questions: QUESTIONS, k: 7 },
+    });
     assert.equal(many.status, 200);
-    assert.deepEqual(many.body.results.map((r) => r.question), QUESTIONS);
+    assert.deepEqual(
+      many.body.results.map((r) => r.question),
+      QUESTIONS,
+    );
     many.body.results.forEach((r, i) => {
       assert.deepEqual(Object.keys(r.hits[0]!), ['id', 'score', 'title', 'text']);
       assertSameHits(r.hits, expected[i]!.hits, QUESTIONS[i]!);
     });
 
-    const one = await request<{ results: Array<{ question: string; hits: Hit[] }> }>(server.url, '/search', { body: { question: QUESTIONS[1], k: 7 } });
+    const one = await request<{ results: Array<{ question: string; hits: Hit[] }> }>(server.url, '/search', {
+      body: { question: QUESTIONS[1], k: 7 },
+    });
     assert.equal(one.body.results.length, 1);
     assertSameHits(one.body.results[0]!.hits, expected[1]!.hits, 'single question');
   });
@@ -94,12 +119,29 @@ describe('dpr serve endpoints', () => {
 
     const passages = join(fixture.dir, 'ask_passages.jsonl');
     writeFileSync(passages, r.body.passages.map((p) => JSON.stringify({ id: p.id, title: p.title, text: p.text })).join('\n') + '\n');
-    const cli = await runCli(['read', '--model', READER_MODEL(), '--question', question, '--passages', passages, '--json',
-      '--num-spans', '3', '--max-answer-length', '10', '--num-spans-per-passage', '2']);
+    const cli = await runCli([
+      'read',
+      '--model',
+      READER_MODEL(),
+      '--question',
+      question,
+      '--passages',
+      passages,
+      '--json',
+      '--num-spans',
+      '3',
+      '--max-answer-length',
+      '10',
+      '--num-spans-per-passage',
+      '2',
+    ]);
     assert.equal(cli.code, 0, cli.stderr);
     const spans = JSON.parse(cli.stdout) as Span[];
     assert.ok(spans.length >= 1);
-    assert.deepEqual(r.body.spans.map((s) => [s.doc_id, s.start_index, s.end_index, s.text]), spans.map((s) => [s.doc_id, s.start_index, s.end_index, s.text]));
+    assert.deepEqual(
+      r.body.spans.map((s) => [s.doc_id, s.start_index, s.end_index, s.text]),
+      spans.map((s) => [s.doc_id, s.start_index, s.end_index, s.text]),
+    );
     r.body.spans.forEach((s, i) => {
       assert.ok(Math.abs(s.span_score - spans[i]!.span_score) < 1e-5);
       assert.ok(Math.abs(s.relevance_score - spans[i]!.relevance_score) < 1e-5);
@@ -111,28 +153,40 @@ describe('dpr serve endpoints', () => {
       { id: 1, title: 'Alexander Fleming', text: 'Fleming discovered penicillin in 1928.' },
       { id: 2, title: '', text: 'Paris is the capital of France.' },
     ];
-    for (const [kind, model] of [['question', fixture.questionModel], ['context', CONTEXT_MODEL()]] as const) {
+    for (const [kind, model] of [
+      ['question', fixture.questionModel],
+      ['context', CONTEXT_MODEL()],
+    ] as const) {
       const input = join(fixture.dir, `encode_${kind}.jsonl`);
       // A question encoder ignores titles (`dpr encode` encodes its text alone).
       writeFileSync(input, records.map((r) => JSON.stringify(kind === 'question' ? { id: r.id, text: r.text } : r)).join('\n') + '\n');
       const cli = await runCli(['encode', '--model', model, '--input', input, '--output', '-', '--workers', '1']);
       assert.equal(cli.code, 0, cli.stderr);
-      const expected = cli.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { vector: number[] }).vector);
+      const expected = cli.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { vector: number[] }).vector);
       const body = { kind, texts: records.map((r) => r.text), ...(kind === 'context' ? { titles: records.map((r) => r.title) } : {}) };
       const r = await request<{ kind: string; dim: number; vectors: number[][] }>(server.url, '/encode', { body });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.kind, kind);
       assert.equal(r.body.dim, 16);
       assert.equal(r.body.vectors.length, records.length);
-      r.body.vectors.forEach((v, i) => v.forEach((x, d) => assert.ok(Math.abs(x - expected[i]![d]!) < 1e-5, `${kind} row ${i} dim ${d}: ${x} vs ${expected[i]![d]}`)));
+      r.body.vectors.forEach((v, i) =>
+        v.forEach((x, d) => assert.ok(Math.abs(x - expected[i]![d]!) < 1e-5, `${kind} row ${i} dim ${d}: ${x} vs ${expected[i]![d]}`)),
+      );
     }
     // Titles change a passage's vector, so they were used.
-    const untitled = await request<{ vectors: number[][] }>(server.url, '/encode', { body: { kind: 'context', texts: [records[0]!.text] } });
-    const titled = await request<{ vectors: number[][] }>(server.url, '/encode', { body: { kind: 'context', texts: [records[0]!.text], titles: [records[0]!.title] } });
+    const untitled = await request<{ vectors: number[][] }>(server.url, '/encode', {
+      body: { kind: 'context', texts: [records[0]!.text] },
+    });
+    const titled = await request<{ vectors: number[][] }>(server.url, '/encode', {
+      body: { kind: 'context', texts: [records[0]!.text], titles: [records[0]!.title] },
+    });
     assert.notDeepEqual(untitled.body.vectors[0], titled.body.vectors[0]);
   });
 
-  test('64 concurrent clients each get their own question\'s answer, encoded in shared batches', async () => {
+  test("64 concurrent clients each get their own question's answer, encoded in shared batches", async () => {
     const expected = new Map<string, Hit[]>();
     for (const q of QUESTIONS) {
       const r = await request<{ results: Array<{ hits: Hit[] }> }>(server.url, '/search', { body: { question: q, k: 5 } });
@@ -140,7 +194,11 @@ describe('dpr serve endpoints', () => {
     }
     const batchesBefore = await batchCount(server.url);
     const clients = Array.from({ length: 64 }, (_, i) => QUESTIONS[i % QUESTIONS.length]!);
-    const answers = await Promise.all(clients.map((q) => request<{ results: Array<{ question: string; hits: Hit[] }> }>(server.url, '/search', { body: { question: q, k: 5 } })));
+    const answers = await Promise.all(
+      clients.map((q) =>
+        request<{ results: Array<{ question: string; hits: Hit[] }> }>(server.url, '/search', { body: { question: q, k: 5 } }),
+      ),
+    );
     answers.forEach((a, i) => {
       assert.equal(a.status, 200);
       assert.equal(a.body.results[0]!.question, clients[i]);
@@ -165,7 +223,7 @@ describe('dpr serve endpoints', () => {
     assert.match(text, /^dpr_process_resident_memory_bytes \d+/m);
   });
 
-  test('the README\'s curl example, sent as written, gets its three hits', async () => {
+  test("the README's curl example, sent as written, gets its three hits", async () => {
     const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
     const serving = readme.slice(readme.indexOf('## Serving'));
     const curl = /^curl -s localhost:8080(\/\w+) -H 'content-type: application\/json' -d '(.+)'$/m.exec(serving);
@@ -178,7 +236,16 @@ describe('dpr serve endpoints', () => {
   });
 
   test('GET /openapi.json documents every route with the schemas the server validates with', async () => {
-    const r = await request<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[]; properties: Record<string, unknown> } }> } }>> }>(server.url, '/openapi.json');
+    const r = await request<{
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: { required?: string[]; properties: Record<string, unknown> } }> } }
+        >
+      >;
+    }>(server.url, '/openapi.json');
     assert.equal(r.status, 200);
     assert.equal(r.body.openapi, '3.1.0');
     assert.deepEqual(Object.keys(r.body.paths).sort(), ['/ask', '/encode', '/health', '/metrics', '/openapi.json', '/search']);

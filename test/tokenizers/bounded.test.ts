@@ -75,9 +75,15 @@ test('max_chars: what must be tokenized whole is refused above it, with a Tokeni
   assert.throws(() => small.tokenize(words), isMaxChars);
   assert.throws(() => small.encode(words, null, { truncation: true, max_length: 8, return_overflowing_tokens: true }), isMaxChars);
   // With truncation only what fits is read: no limit on the text.
-  assert.deepEqual(small.encode(words, null, { truncation: true, max_length: 8 }), tok.encode(words, null, { truncation: true, max_length: 8 }));
+  assert.deepEqual(
+    small.encode(words, null, { truncation: true, max_length: 8 }),
+    tok.encode(words, null, { truncation: true, max_length: 8 }),
+  );
   // A run with nowhere to cut it must be held whole.
-  assert.throws(() => small.encode('a'.repeat(5_000), null, { truncation: true, max_length: 8 }), (e: unknown) => isMaxChars(e) && /without a space or line break/.test((e as Error).message));
+  assert.throws(
+    () => small.encode('a'.repeat(5_000), null, { truncation: true, max_length: 8 }),
+    (e: unknown) => isMaxChars(e) && /without a space or line break/.test((e as Error).message),
+  );
   assert.deepEqual(bertTokenizer({ max_chars: Infinity }).encode(words).input_ids.length, 2_002);
   assert.equal(tok.max_chars, 1_000_000);
   assert.throws(() => bertTokenizer({ max_chars: 0 }), /max_chars must be a positive integer or Infinity, found 0/);
@@ -87,9 +93,52 @@ test('max_chars: what must be tokenized whole is refused above it, with a Tokeni
 
 /** Fragments that exercise every step: separators of each kind, CJK, special tokens, case and accent context, surrogates, controls. */
 const fragment = fc.constantFrom(
-  'word', 'Words', 'unaffable', ' ', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\u2028', '\u001c', '\u0085', '\u0000', '\ufffd', '\u200b',
-  '.', ',', "'", '-', '北', '京', '𠮷', '😀', 'É', 'é', 'e\u0301', '\u0301', 'ΟΔΟΣ', 'Σ', 'σ.', 'İ', 'ß', 'ﬁ', '\ud800', '\udfff',
-  '[SEP]', '[MASK]', '[sep]', '<a b>', '<a', 'b>', 'x北', 'x'.repeat(120), 'ab'.repeat(40),
+  'word',
+  'Words',
+  'unaffable',
+  ' ',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u00a0',
+  '\u3000',
+  '\u2028',
+  '\u001c',
+  '\u0085',
+  '\u0000',
+  '\ufffd',
+  '\u200b',
+  '.',
+  ',',
+  "'",
+  '-',
+  '北',
+  '京',
+  '𠮷',
+  '😀',
+  'É',
+  'é',
+  'e\u0301',
+  '\u0301',
+  'ΟΔΟΣ',
+  'Σ',
+  'σ.',
+  'İ',
+  'ß',
+  'ﬁ',
+  '\ud800',
+  '\udfff',
+  '[SEP]',
+  '[MASK]',
+  '[sep]',
+  '<a b>',
+  '<a',
+  'b>',
+  'x北',
+  'x'.repeat(120),
+  'ab'.repeat(40),
 );
 const text = fc.array(fragment, { maxLength: 400 }).map((xs) => xs.join(''));
 
@@ -101,7 +150,10 @@ const tokenizers = [
   ['cased', bertTokenizer({ do_lower_case: false })],
   ['no basic tokenizer', bertTokenizer({ do_basic_tokenize: false })],
   ['no CJK split', bertTokenizer({ tokenize_chinese_chars: false })],
-  ['special tokens holding a space and a CJK character', new BertTokenizer(vocabWithSpecials, { model_max_length: 512, additional_special_tokens: ['<a b>', 'x北'] })],
+  [
+    'special tokens holding a space and a CJK character',
+    new BertTokenizer(vocabWithSpecials, { model_max_length: 512, additional_special_tokens: ['<a b>', 'x北'] }),
+  ],
 ] as const;
 
 test('a piece is never cut inside a special token, even one holding a space or a CJK character', () => {
@@ -119,7 +171,11 @@ test('encodeText with a limit gives the first tokens of the whole text, offsets 
       fc.property(text, fc.integer({ min: 0, max: 40 }), (s, limit) => {
         const whole = t.encodeText(s);
         const first = t.encodeText(s, limit);
-        assert.deepEqual(first, { ids: whole.ids.slice(0, limit), starts: whole.starts.slice(0, limit), ends: whole.ends.slice(0, limit) }, label);
+        assert.deepEqual(
+          first,
+          { ids: whole.ids.slice(0, limit), starts: whole.starts.slice(0, limit), ends: whole.ends.slice(0, limit) },
+          label,
+        );
       }),
       { numRuns: 60 },
     );
@@ -137,10 +193,24 @@ test('truncated encoding of long random texts equals tokenizing them whole, then
         strategy,
         fc.record({ add_special_tokens: fc.boolean(), return_overflowing_tokens: fc.boolean(), stride: fc.integer({ min: 0, max: 4 }) }),
         (s, pair, maxLength, truncation, extra) => {
-          const options: EncodeOptions = { truncation, max_length: maxLength, return_offsets_mapping: true, return_special_tokens_mask: true, ...extra };
+          const options: EncodeOptions = {
+            truncation,
+            max_length: maxLength,
+            return_offsets_mapping: true,
+            return_special_tokens_mask: true,
+            ...extra,
+          };
           const expected = outcome(() => fullThenTruncate(t, s, pair, options));
-          assert.deepEqual(outcome(() => t.encode(s, pair, options)), expected, label);
-          assert.deepEqual(outcome(() => t.encode(s, pair, { ...options, on_impossible_truncation: 'keep' })), outcome(() => fullThenTruncate(t, s, pair, { ...options, on_impossible_truncation: 'keep' })), label);
+          assert.deepEqual(
+            outcome(() => t.encode(s, pair, options)),
+            expected,
+            label,
+          );
+          assert.deepEqual(
+            outcome(() => t.encode(s, pair, { ...options, on_impossible_truncation: 'keep' })),
+            outcome(() => fullThenTruncate(t, s, pair, { ...options, on_impossible_truncation: 'keep' })),
+            label,
+          );
         },
       ),
       { numRuns: 80 },
@@ -148,11 +218,13 @@ test('truncated encoding of long random texts equals tokenizing them whole, then
   }
 });
 
-test('the reader\'s truncated rows equal its rows built from whole texts, then sliced', () => {
+test("the reader's truncated rows equal its rows built from whole texts, then sliced", () => {
   const reader = new DPRReaderTokenizer(referenceVocab(), { model_max_length: 512 });
   fc.assert(
     fc.property(text, text, text, fc.integer({ min: 0, max: 40 }), (q, title, passage, maxLength) => {
-      const whole = reader.buildInputsWithSpecialTokens(reader.encodeText(q).ids, reader.encodeText(title).ids).concat(reader.encodeText(passage).ids);
+      const whole = reader
+        .buildInputsWithSpecialTokens(reader.encodeText(q).ids, reader.encodeText(title).ids)
+        .concat(reader.encodeText(passage).ids);
       const enc = reader.call(q, [title], [passage], { truncation: true, max_length: maxLength });
       assert.deepEqual(enc.input_ids, [whole.slice(0, maxLength)]);
     }),

@@ -13,15 +13,23 @@ import { readCases } from './helpers.js';
 const MODEL = referencePath('models', 'question_encoder');
 
 test('dpr tokenize reproduces the reference ids, tokens and UTF-16 offsets, from a file and from stdin', async () => {
-  const cases = readCases<{ text: string; input_ids: number[]; tokens: string[]; offsets: Array<[number, number]> }>('fast_tokenizer_cases.json');
+  const cases = readCases<{ text: string; input_ids: number[]; tokens: string[]; offsets: Array<[number, number]> }>(
+    'fast_tokenizer_cases.json',
+  );
   const input = cases.map((c, i) => JSON.stringify({ id: `case-${i}`, text: c.text })).join('\n') + '\n';
   const dir = mkdtempSync(join(tmpdir(), 'dpr-cli-'));
   const file = join(dir, 'in.jsonl');
   writeFileSync(file, input);
-  for (const args of [['--input', file], ['--input', '-']]) {
+  for (const args of [
+    ['--input', file],
+    ['--input', '-'],
+  ]) {
     const r = await runCli(['tokenize', '--model', MODEL, ...args], { input });
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, cases.length);
     lines.forEach((out, i) => {
       const c = cases[i]!;
@@ -47,10 +55,22 @@ test('dpr tokenize: pairs get token types, long texts are truncated to model_max
   ].join('\n');
   const r = await runCli(['tokenize', '--model', MODEL, '--input', '-'], { input });
   assert.equal(r.code, 0, r.stderr);
-  const [pair, long] = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const [pair, long] = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual(pair.tokens, ['[CLS]', 'who', '?', '[SEP]', 'ron', '##t', '##gen', '[SEP]']);
   assert.deepEqual(pair.token_type_ids, [0, 0, 0, 0, 1, 1, 1, 1]);
-  assert.deepEqual(pair.offsets, [[0, 0], [0, 3], [3, 4], [0, 0], [0, 3], [3, 4], [4, 7], [0, 0]]);
+  assert.deepEqual(pair.offsets, [
+    [0, 0],
+    [0, 3],
+    [3, 4],
+    [0, 0],
+    [0, 3],
+    [3, 4],
+    [4, 7],
+    [0, 0],
+  ]);
   assert.equal(long.input_ids.length, 512);
 });
 

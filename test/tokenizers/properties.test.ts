@@ -18,10 +18,37 @@ const RUNS = 150;
 const nasty = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.array(
-    fc.constantFrom('a', 'É', 'ß', 'İ', 'Σ', '\u0301', '\ud800', '\udfff', '😀', '𠮷', '北', '\u0000', '\u200b', '\u2028', '\t', ' ', '\u00a0', '[CLS]', '[SEP]', '##', '.', "'", 'ﬁ', '\ufffd'),
-    { maxLength: 40 },
-  ).map((xs) => xs.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        'a',
+        'É',
+        'ß',
+        'İ',
+        'Σ',
+        '\u0301',
+        '\ud800',
+        '\udfff',
+        '😀',
+        '𠮷',
+        '北',
+        '\u0000',
+        '\u200b',
+        '\u2028',
+        '\t',
+        ' ',
+        '\u00a0',
+        '[CLS]',
+        '[SEP]',
+        '##',
+        '.',
+        "'",
+        'ﬁ',
+        '\ufffd',
+      ),
+      { maxLength: 40 },
+    )
+    .map((xs) => xs.join('')),
 );
 
 test('any Unicode string tokenizes; ids in range; [CLS] … [SEP] framing; offsets slice back', () => {
@@ -51,7 +78,7 @@ test('any Unicode string tokenizes; ids in range; [CLS] … [SEP] framing; offse
   );
 });
 
-test('uncased tokens come from the offsets\' text: lowercased, accents stripped, ## removed', () => {
+test("uncased tokens come from the offsets' text: lowercased, accents stripped, ## removed", () => {
   // For plain Latin words, each token (minus "##") is exactly the slice its offsets point to, normalised.
   const word = fc.stringMatching(/^[A-Za-zÀ-ÿ0-9.,!?'()-]{1,12}$/);
   fc.assert(
@@ -62,7 +89,11 @@ test('uncased tokens come from the offsets\' text: lowercased, accents stripped,
       tokens.forEach((t, k) => {
         if (t === '[CLS]' || t === '[SEP]' || t === '[UNK]') return;
         const [s, e] = enc.offset_mapping![k]!;
-        const slice = text.slice(s, e).toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+        const slice = text
+          .slice(s, e)
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/\p{Mn}/gu, '');
         assert.equal(t.replace(/^##/, ''), slice, `token ${t} vs text ${JSON.stringify(text.slice(s, e))}`);
       });
     }),
@@ -98,18 +129,22 @@ test('truncated output never exceeds max_length, for singles and pairs, any stra
 
 test('padding to max_length and pad_to_multiple_of give exact lengths and consistent masks', () => {
   fc.assert(
-    fc.property(fc.array(fc.string({ maxLength: 80 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 16 }), (texts, multiple) => {
-      const enc = tok.encodeBatch(texts, null, { padding: 'longest', pad_to_multiple_of: multiple });
-      const width = enc.input_ids[0]!.length;
-      assert.equal(width % multiple, 0);
-      enc.input_ids.forEach((row, b) => {
-        assert.equal(row.length, width);
-        const mask = enc.attention_mask![b]!;
-        const real = mask.filter((m) => m === 1).length;
-        assert.deepEqual(row.slice(real), new Array(width - real).fill(tok.pad_token_id));
-        assert.equal(row[real - 1], tok.sep_token_id);
-      });
-    }),
+    fc.property(
+      fc.array(fc.string({ maxLength: 80 }), { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 1, max: 16 }),
+      (texts, multiple) => {
+        const enc = tok.encodeBatch(texts, null, { padding: 'longest', pad_to_multiple_of: multiple });
+        const width = enc.input_ids[0]!.length;
+        assert.equal(width % multiple, 0);
+        enc.input_ids.forEach((row, b) => {
+          assert.equal(row.length, width);
+          const mask = enc.attention_mask![b]!;
+          const real = mask.filter((m) => m === 1).length;
+          assert.deepEqual(row.slice(real), new Array(width - real).fill(tok.pad_token_id));
+          assert.equal(row[real - 1], tok.sep_token_id);
+        });
+      },
+    ),
     { numRuns: 60 },
   );
 });
@@ -128,11 +163,16 @@ test('normalising twice is a no-op: re-tokenizing the decoded text gives the sam
 
 test('whitespace splitting is Python str.split()', () => {
   fc.assert(
-    fc.property(fc.array(fc.constantFrom('a', 'b', ' ', '\t', '\u2028', '\u3000', '\u00a0', '\u0085', '\u001c'), { maxLength: 20 }), (chars) => {
-      const s = chars.join('');
-      const expected = s.split(/[\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/).filter((x) => x !== '');
-      assert.deepEqual(pythonSplit(s), expected);
-    }),
+    fc.property(
+      fc.array(fc.constantFrom('a', 'b', ' ', '\t', '\u2028', '\u3000', '\u00a0', '\u0085', '\u001c'), { maxLength: 20 }),
+      (chars) => {
+        const s = chars.join('');
+        const expected = s
+          .split(/[\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/)
+          .filter((x) => x !== '');
+        assert.deepEqual(pythonSplit(s), expected);
+      },
+    ),
     { numRuns: 100 },
   );
 });

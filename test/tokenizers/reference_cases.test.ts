@@ -153,8 +153,16 @@ describe('reader_cases.json', async () => {
           assert.deepEqual(Object.keys(s), Object.keys(e), 'fields in HF order');
           assert.deepEqual([s.doc_id, s.start_index, s.end_index, s.text], [e.doc_id, e.start_index, e.end_index, e.text], `span ${k}`);
         });
-        expectAllClose(spans.map((s) => s.span_score), best.spans.map((s) => s.span_score), { atol: 1e-4, label: 'span_score' });
-        expectAllClose(spans.map((s) => s.relevance_score), best.spans.map((s) => s.relevance_score), { atol: 1e-4, label: 'relevance_score' });
+        expectAllClose(
+          spans.map((s) => s.span_score),
+          best.spans.map((s) => s.span_score),
+          { atol: 1e-4, label: 'span_score' },
+        );
+        expectAllClose(
+          spans.map((s) => s.relevance_score),
+          best.spans.map((s) => s.relevance_score),
+          { atol: 1e-4, label: 'relevance_score' },
+        );
       });
     }
   });
@@ -164,11 +172,20 @@ describe('reader_cases.json', async () => {
     const l = c.logits!;
     const tensor = <T>(v: T) => ({ arraySync: () => v });
     const fromObject = tok.decodeBestSpans(c.output, l);
-    const fromTuple = tok.decodeBestSpans({ input_ids: tensor(c.output.input_ids) }, [tensor(l.start_logits), tensor(l.end_logits), tensor(l.relevance_logits)]);
+    const fromTuple = tok.decodeBestSpans({ input_ids: tensor(c.output.input_ids) }, [
+      tensor(l.start_logits),
+      tensor(l.end_logits),
+      tensor(l.relevance_logits),
+    ]);
     assert.deepEqual(fromTuple, fromObject);
     // The defaults are HF's (num_spans 16, max_answer_length 64, num_spans_per_passage 4).
-    const hfDefaults = c.best_spans!.find((b) => b.options.num_spans === 16 && b.options.max_answer_length === 64 && b.options.num_spans_per_passage === 4)!;
-    assert.deepEqual(fromObject.map((s) => [s.doc_id, s.start_index, s.end_index]), hfDefaults.spans.map((s) => [s.doc_id, s.start_index, s.end_index]));
+    const hfDefaults = c.best_spans!.find(
+      (b) => b.options.num_spans === 16 && b.options.max_answer_length === 64 && b.options.num_spans_per_passage === 4,
+    )!;
+    assert.deepEqual(
+      fromObject.map((s) => [s.doc_id, s.start_index, s.end_index]),
+      hfDefaults.spans.map((s) => [s.doc_id, s.start_index, s.end_index]),
+    );
   });
 });
 
@@ -211,7 +228,10 @@ describe('fast_tokenizer_cases.json', async () => {
         assert.deepEqual(tok.convertIdsToTokens(enc.input_ids), c.tokens);
         // The reference counts code points (Python); JavaScript offsets count UTF-16 units.
         const map = codePointToUtf16(c.text);
-        assert.deepEqual(enc.offset_mapping, c.offsets.map(([s, e]) => [map[s], map[e]]));
+        assert.deepEqual(
+          enc.offset_mapping,
+          c.offsets.map(([s, e]) => [map[s], map[e]]),
+        );
         for (const [k, [s, e]] of enc.offset_mapping!.entries()) {
           if (c.tokens[k] !== '[CLS]' && c.tokens[k] !== '[SEP]') assert.ok(c.text.slice(s, e).length > 0, `token ${k} slices to text`);
         }

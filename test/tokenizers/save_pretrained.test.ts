@@ -52,7 +52,10 @@ function outputsOnTable(tok: BertTokenizer, settings: string): unknown[] {
   const out: unknown[] = [];
   for (const c of cases) {
     if (c.kind === 'single' && c.settings === settings) {
-      out.push(tok.tokenize(c.text!), attempt(() => tok.encode(c.text!, null, { return_offsets_mapping: true })));
+      out.push(
+        tok.tokenize(c.text!),
+        attempt(() => tok.encode(c.text!, null, { return_offsets_mapping: true })),
+      );
     } else if (settings === 'uncased' && c.kind === 'pair') {
       out.push(attempt(() => tok.encode(c.text!, c.text_pair!, { ...(c.options as EncodeOptions), return_offsets_mapping: true })));
     } else if (settings === 'uncased' && c.kind === 'batch') {
@@ -82,7 +85,7 @@ describe('HF files, byte for byte', () => {
     });
   }
 
-  test('a fast tokenizer writes the tokenizer.json HF\'s converter writes, and the slow class name in tokenizer_config.json', async () => {
+  test("a fast tokenizer writes the tokenizer.json HF's converter writes, and the slow class name in tokenizer_config.json", async () => {
     const tok = await DPRQuestionEncoderTokenizerFast.fromPretrained(referencePath('models', 'question_encoder'));
     assert.equal(tok.is_fast, true);
     assert.equal(DPRQuestionEncoderTokenizer.is_fast, false);
@@ -91,7 +94,10 @@ describe('HF files, byte for byte', () => {
     assert.deepEqual(readdirSync(dir).sort(), ['special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.txt']);
     assert.equal(read(dir, 'tokenizer_config.json'), read(referencePath('models', 'question_encoder'), 'tokenizer_config.json'));
     const written = JSON.parse(read(dir, 'tokenizer.json')) as Record<string, Record<string, unknown>>;
-    const reference = JSON.parse(readFileSync(referencePath('vocab', 'bert-base-uncased-tokenizer.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const reference = JSON.parse(readFileSync(referencePath('vocab', 'bert-base-uncased-tokenizer.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     // The reference predates model.type; current HF writes it, and both readers accept either.
     assert.equal(written['model']!['type'], 'WordPiece');
     delete written['model']!['type'];
@@ -102,7 +108,13 @@ describe('HF files, byte for byte', () => {
 describe('savePretrained → fromPretrained round trip on the reference tokenizer cases', () => {
   const settingsOf = new Map<string, Record<string, unknown>>();
   for (const c of cases) if (c.kind === 'single') settingsOf.set(c.settings!, c.options);
-  const classes = [BertTokenizer, BertTokenizerFast, DPRQuestionEncoderTokenizerFast, DPRContextEncoderTokenizerFast, DPRReaderTokenizerFast] as const;
+  const classes = [
+    BertTokenizer,
+    BertTokenizerFast,
+    DPRQuestionEncoderTokenizerFast,
+    DPRContextEncoderTokenizerFast,
+    DPRReaderTokenizerFast,
+  ] as const;
   for (const [settings, options] of settingsOf) {
     for (const cls of classes) {
       test(`${cls.name} ${settings}`, async () => {
@@ -119,7 +131,8 @@ describe('savePretrained → fromPretrained round trip on the reference tokenize
         if (cls.is_fast) {
           const onlyJson = join(tmp(), 'json');
           await original.savePretrained(onlyJson);
-          for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json']) writeFileSync(join(onlyJson, f), f === 'vocab.txt' ? '[BROKEN]\n' : '{}');
+          for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'])
+            writeFileSync(join(onlyJson, f), f === 'vocab.txt' ? '[BROKEN]\n' : '{}');
           const fromJson = await cls.fromPretrained(onlyJson, { model_max_length: 512 });
           assert.deepEqual(outputsOnTable(fromJson, settings), expected);
         }
@@ -161,8 +174,19 @@ describe('atomic writes', () => {
   test('a failed save leaves nothing behind; a file in the way is refused', async () => {
     const parent = tmp();
     // Two tokens share id 1: vocab.txt would renumber them.
-    const bad = new BertTokenizer(new Map([['[PAD]', 0], ['[UNK]', 1], ['[CLS]', 2], ['[SEP]', 3], ['dup', 1]]));
-    await assert.rejects(bad.savePretrained(join(parent, 'x')), (e: unknown) => e instanceof TokenizerError && /ids are not 0\.\.4/.test(e.message));
+    const bad = new BertTokenizer(
+      new Map([
+        ['[PAD]', 0],
+        ['[UNK]', 1],
+        ['[CLS]', 2],
+        ['[SEP]', 3],
+        ['dup', 1],
+      ]),
+    );
+    await assert.rejects(
+      bad.savePretrained(join(parent, 'x')),
+      (e: unknown) => e instanceof TokenizerError && /ids are not 0\.\.4/.test(e.message),
+    );
     assert.deepEqual(readdirSync(parent), []);
     writeFileSync(join(parent, 'file'), '');
     await assert.rejects(

@@ -24,8 +24,11 @@ const ctx = (text: string) => ({ title: `t ${text}`, text });
 test('create_biencoder_input: [positive, other negatives, hard negatives] per question, pools shuffled as DPR', () => {
   const samples: DprSample[] = [
     {
-      question: 'it’s q0', answers: [], positive_ctxs: [ctx('p0'), ctx('p0b')],
-      negative_ctxs: ['n0', 'n1', 'n2', 'n3', 'n4'].map(ctx), hard_negative_ctxs: ['h0', 'h1', 'h2', 'h3'].map(ctx),
+      question: 'it’s q0',
+      answers: [],
+      positive_ctxs: [ctx('p0'), ctx('p0b')],
+      negative_ctxs: ['n0', 'n1', 'n2', 'n3', 'n4'].map(ctx),
+      hard_negative_ctxs: ['h0', 'h1', 'h2', 'h3'].map(ctx),
     },
     { question: 'q1', answers: [], positive_ctxs: [ctx('p1')], negative_ctxs: ['m0', 'm1', 'm2'].map(ctx), hard_negative_ctxs: [] },
   ];
@@ -33,19 +36,32 @@ test('create_biencoder_input: [positive, other negatives, hard negatives] per qu
   // then for q1: shuffle(m0..m2) → m1 m2 m0, no hard negatives → its first two negatives stand in.
   const rng = negativesRandom(1, 1, { batchSize: 2, seed: 42, shuffle: true });
   const texts = createBiEncoderTexts(samples, { hardNegatives: 2, otherNegatives: 1 }, rng);
-  assert.deepEqual(texts.contexts.map((c) => c.text), ['p0', 'n0', 'h3', 'h2', 'p1', 'm1', 'm1', 'm2']);
+  assert.deepEqual(
+    texts.contexts.map((c) => c.text),
+    ['p0', 'n0', 'h3', 'h2', 'p1', 'm1', 'm1', 'm2'],
+  );
   assert.deepEqual(texts.positiveIndices, [0, 4]);
-  assert.deepEqual(texts.hardNegativeIndices, [[2, 3], [6, 7]]);
+  assert.deepEqual(texts.hardNegativeIndices, [
+    [2, 3],
+    [6, 7],
+  ]);
   assert.deepEqual(texts.questions, ["it's q0", 'q1']);
   const unshuffled = createBiEncoderTexts(samples, { hardNegatives: 1, otherNegatives: 0, hardNegativeFallback: false }, null);
-  assert.deepEqual(unshuffled.contexts.map((c) => c.text), ['p0', 'h0', 'p1']);
+  assert.deepEqual(
+    unshuffled.contexts.map((c) => c.text),
+    ['p0', 'h0', 'p1'],
+  );
   assert.deepEqual(unshuffled.hardNegativeIndices, [[1], []]);
 });
 
 test('tokenised batch equals the reference run input ids, type ids and masks', async () => {
   const run = loadReferenceRun();
   const samples = new InMemorySamples(run.batch.samples);
-  const texts = createBiEncoderTexts([0, 1, 2].map((i) => samples.get(i)), { hardNegatives: 1, otherNegatives: 0 }, null);
+  const texts = createBiEncoderTexts(
+    [0, 1, 2].map((i) => samples.get(i)),
+    { hardNegatives: 1, otherNegatives: 0 },
+    null,
+  );
   const qTok = await DPRQuestionEncoderTokenizer.fromPretrained(`${run.dir}/question_encoder`);
   const cTok = await DPRContextEncoderTokenizer.fromPretrained(`${run.dir}/context_encoder`);
   const q = tokenizeQuestions(qTok, texts.questions, { maxLength: run.batch.max_length });
@@ -58,7 +74,13 @@ test('tokenised batch equals the reference run input ids, type ids and masks', a
   const zeros = tokenizeContexts(cTok, texts.contexts, { maxLength: 64, contextTokenTypes: 'zeros' });
   assert.ok(zeros.token_type_ids.flat().every((t) => t === 0));
   const short = tokenizeContexts(cTok, texts.contexts, { maxLength: 8 });
-  assert.deepEqual(short.input_ids.map((r) => r.length), [8, 8, 8, 8, 8, 8]);
-  assert.ok(short.input_ids.every((r) => r[7] === cTok.sep_token_id), 'truncated rows end with [SEP]');
+  assert.deepEqual(
+    short.input_ids.map((r) => r.length),
+    [8, 8, 8, 8, 8, 8],
+  );
+  assert.ok(
+    short.input_ids.every((r) => r[7] === cTok.sep_token_id),
+    'truncated rows end with [SEP]',
+  );
   run.expected.close();
 });

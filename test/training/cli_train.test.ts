@@ -13,13 +13,32 @@ import { loadReferenceRun } from './reference_run.js';
 const run = loadReferenceRun();
 const cli = run.batch.cli_equivalent;
 const FLAGS = [
-  '--batch-size', String(cli['batch_size']), '--hard-negatives', String(cli['hard_negatives']), '--other-negatives', String(cli['other_negatives']),
-  '--epochs', String(cli['epochs']), '--lr', String(cli['lr']), '--warmup-steps', String(cli['warmup_steps']),
-  '--max-grad-norm', String(cli['max_grad_norm']), '--weight-decay', String(cli['weight_decay']), '--max-length', String(cli['max_length']),
+  '--batch-size',
+  String(cli['batch_size']),
+  '--hard-negatives',
+  String(cli['hard_negatives']),
+  '--other-negatives',
+  String(cli['other_negatives']),
+  '--epochs',
+  String(cli['epochs']),
+  '--lr',
+  String(cli['lr']),
+  '--warmup-steps',
+  String(cli['warmup_steps']),
+  '--max-grad-norm',
+  String(cli['max_grad_norm']),
+  '--weight-decay',
+  String(cli['weight_decay']),
+  '--max-length',
+  String(cli['max_length']),
 ];
 
 function lossColumn(csvPath: string): number[] {
-  return readFileSync(csvPath, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]));
+  return readFileSync(csvPath, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.split(',')[2]));
 }
 
 test('dpr train with the reference cli_equivalent writes HF directories holding the reference result', async () => {
@@ -27,8 +46,18 @@ test('dpr train with the reference cli_equivalent writes HF directories holding 
   try {
     writeFileSync(join(dir, 'train.json'), JSON.stringify(run.batch.samples));
     const out = join(dir, 'out');
-    const result = await runCli(['train', '--question-model', join(run.dir, 'question_encoder'), '--context-model', join(run.dir, 'context_encoder'),
-      '--train', join(dir, 'train.json'), '--out', out, ...FLAGS]);
+    const result = await runCli([
+      'train',
+      '--question-model',
+      join(run.dir, 'question_encoder'),
+      '--context-model',
+      join(run.dir, 'context_encoder'),
+      '--train',
+      join(dir, 'train.json'),
+      '--out',
+      out,
+      ...FLAGS,
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /trained 3 updates/);
     for (const kind of ['question', 'context']) {
@@ -61,10 +90,36 @@ test('dpr train --resume continues from the latest checkpoint with the same loss
       const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
       writeFileSync(configPath, JSON.stringify({ ...config, hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 }));
     }
-    const samples = [...run.batch.samples, ...run.batch.samples.map((s) => ({ ...(s as object), question: `${(s as { question: string }).question} again` }))];
+    const samples = [
+      ...run.batch.samples,
+      ...run.batch.samples.map((s) => ({ ...(s as object), question: `${(s as { question: string }).question} again` })),
+    ];
     writeFileSync(join(dir, 'train.json'), JSON.stringify(samples));
-    const args = (out: string) => ['train', '--question-model', join(dir, 'question'), '--context-model', join(dir, 'context'), '--train', join(dir, 'train.json'),
-      '--out', out, '--batch-size', '2', '--epochs', '3', '--lr', '1e-3', '--warmup-steps', '2', '--max-length', '32', '--checkpoint-every', '2', '--seed', '7'];
+    const args = (out: string) => [
+      'train',
+      '--question-model',
+      join(dir, 'question'),
+      '--context-model',
+      join(dir, 'context'),
+      '--train',
+      join(dir, 'train.json'),
+      '--out',
+      out,
+      '--batch-size',
+      '2',
+      '--epochs',
+      '3',
+      '--lr',
+      '1e-3',
+      '--warmup-steps',
+      '2',
+      '--max-length',
+      '32',
+      '--checkpoint-every',
+      '2',
+      '--seed',
+      '7',
+    ];
     const full = await runCli(args(join(dir, 'a')));
     assert.equal(full.code, 0, full.stderr);
     const uninterrupted = lossColumn(join(dir, 'a', 'loss.csv'));

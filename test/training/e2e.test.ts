@@ -17,15 +17,29 @@ test('fine-tuning the small reference encoders improves the dev average rank', a
   const { train, dev } = syntheticTask();
   const question = await loadTrainableEncoder(referencePath('training', 'question_encoder'), 'DPRQuestionEncoder');
   const context = await loadTrainableEncoder(referencePath('training', 'context_encoder'), 'DPRContextEncoder');
-  const trainer = new BiEncoderTrainer(question, context, new InMemorySamples(train), {
-    batchSize: 16, epochs: 20, lr: 1e-3, warmupSteps: 10, maxGradNorm: 2, maxLength: 40, seed: 42, devBatchSize: 64,
-  }, new InMemorySamples(dev));
+  const trainer = new BiEncoderTrainer(
+    question,
+    context,
+    new InMemorySamples(train),
+    {
+      batchSize: 16,
+      epochs: 20,
+      lr: 1e-3,
+      warmupSteps: 10,
+      maxGradNorm: 2,
+      maxLength: 40,
+      seed: 42,
+      devBatchSize: 64,
+    },
+    new InMemorySamples(dev),
+  );
   try {
     const before = trainer.validate();
     const curve = [`before: average rank ${before.averageRank.toFixed(2)} of ${dev.length * 2} dev passages, NLL ${before.nll.toFixed(3)}`];
     const summary = await trainer.train({
       onEvent: (e) => {
-        if (e.type === 'validation') curve.push(`epoch ${e.epoch + 1} (update ${e.step}): average rank ${e.averageRank.toFixed(2)}, NLL ${e.nll.toFixed(3)}`);
+        if (e.type === 'validation')
+          curve.push(`epoch ${e.epoch + 1} (update ${e.step}): average rank ${e.averageRank.toFixed(2)}, NLL ${e.nll.toFixed(3)}`);
       },
     });
     for (const line of curve) t.diagnostic(line);

@@ -14,7 +14,13 @@ import { seededRandom } from '../../src/models/random_weights.js';
 export class FakeEncoder implements TrainableEncoder {
   readonly parameters: Map<string, tf.Variable>;
 
-  constructor(readonly tokenizer: BertTokenizer, readonly prefix: string, seed: number, width = 8, vocab = 30522) {
+  constructor(
+    readonly tokenizer: BertTokenizer,
+    readonly prefix: string,
+    seed: number,
+    width = 8,
+    vocab = 30522,
+  ) {
     const next = seededRandom(seed);
     const emb = Float32Array.from({ length: vocab * width }, () => (next() - 0.5) * 0.2);
     const [embedding, bias] = tf.tidy(() => [tf.variable(tf.tensor2d(emb, [vocab, width])), tf.variable(tf.zeros([width]))]);

@@ -19,9 +19,19 @@ test('100 training updates leak no tensors', async () => {
   const context = await loadTrainableEncoder(referencePath('training', 'context_encoder'), 'DPRContextEncoder');
   const samples = new InMemorySamples(run.batch.samples);
   // batch 1 × 3 samples = 3 updates per epoch; validation after each epoch runs too.
-  const trainer = new BiEncoderTrainer(question, context, samples, { batchSize: 1, epochs: 34, lr: 1e-4, warmupSteps: 5, maxLength: 32, devBatchSize: 3 }, samples);
+  const trainer = new BiEncoderTrainer(
+    question,
+    context,
+    samples,
+    { batchSize: 1, epochs: 34, lr: 1e-4, warmupSteps: 5, maxLength: 32, devBatchSize: 3 },
+    samples,
+  );
   const counts: number[] = [];
-  const summary = await trainer.train({ onEvent: (e) => { if (e.type === 'step') counts.push(tf.memory().numTensors); } });
+  const summary = await trainer.train({
+    onEvent: (e) => {
+      if (e.type === 'step') counts.push(tf.memory().numTensors);
+    },
+  });
   assert.equal(summary.globalStep, 102);
   assert.equal(new Set(counts.slice(1)).size, 1, `tensors after each update: ${[...new Set(counts)].join(', ')}`);
   trainer.dispose();

@@ -26,8 +26,16 @@ function reference(q: number[][], c: number[][], positives: number[]) {
 }
 
 test('BiEncoderNllLoss: scores Q·Cᵀ, mean NLL at each positive, and its gradient', async () => {
-  const q = [[0.5, -1, 2], [1.5, 0.25, -0.5]];
-  const c = [[1, 0, 0.5], [0.2, 0.3, -1], [-1, 2, 0], [0.5, 0.5, 0.5]];
+  const q = [
+    [0.5, -1, 2],
+    [1.5, 0.25, -0.5],
+  ];
+  const c = [
+    [1, 0, 0.5],
+    [0.2, 0.3, -1],
+    [-1, 2, 0],
+    [0.5, 0.5, 0.5],
+  ];
   const positives = [0, 2];
   const expected = reference(q, c, positives);
   const qt = tf.tensor2d(q);
@@ -46,7 +54,10 @@ test('BiEncoderNllLoss: scores Q·Cᵀ, mean NLL at each positive, and its gradi
 test('BiEncoderNllLoss rejects positives out of range and mismatched widths', () => {
   const q = tf.zeros([2, 3]) as tf.Tensor2D;
   const c = tf.zeros([3, 3]) as tf.Tensor2D;
-  assert.throws(() => biEncoderNllLoss(q, c, [0, 3]), (e: unknown) => e instanceof InputError && /positiveIndices\[1\] must be an integer in \[0, 3\), found 3/.test((e as Error).message));
+  assert.throws(
+    () => biEncoderNllLoss(q, c, [0, 3]),
+    (e: unknown) => e instanceof InputError && /positiveIndices\[1\] must be an integer in \[0, 3\), found 3/.test((e as Error).message),
+  );
   assert.throws(() => biEncoderNllLoss(q, c, [0]), /one entry per question \(2\), found 1/);
   assert.throws(() => biEncoderNllLoss(q, tf.zeros([3, 4]) as tf.Tensor2D, [0, 1]), /same width, found 3 and 4/);
   tf.dispose([q, c]);

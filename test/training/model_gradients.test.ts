@@ -19,9 +19,18 @@ import type { DPRConfig } from '../../src/config.js';
 registerTrainingGradients();
 
 const INPUTS = {
-  input_ids: [[2, 7, 9, 4, 3, 0], [2, 11, 5, 3, 0, 0]],
-  token_type_ids: [[0, 0, 0, 1, 1, 0], [0, 0, 1, 1, 0, 0]],
-  attention_mask: [[1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 0, 0]],
+  input_ids: [
+    [2, 7, 9, 4, 3, 0],
+    [2, 11, 5, 3, 0, 0],
+  ],
+  token_type_ids: [
+    [0, 0, 0, 1, 1, 0],
+    [0, 0, 1, 1, 0, 0],
+  ],
+  attention_mask: [
+    [1, 1, 1, 1, 1, 0],
+    [1, 1, 1, 1, 0, 0],
+  ],
 };
 
 function build(overrides: Partial<DPRConfig>, trainable: boolean): TFDPRContextEncoder {
@@ -33,18 +42,26 @@ function build(overrides: Partial<DPRConfig>, trainable: boolean): TFDPRContextE
 async function checkModel(label: string, overrides: Partial<DPRConfig>): Promise<void> {
   const model = build({ hidden_dropout_prob: 0, attention_probs_dropout_prob: 0, ...overrides }, true);
   const params = model.trainableParameters();
-  const weights = tf.tensor2d(Array.from({ length: 2 * model.embeddingsSize }, (_, i) => Math.sin(i + 1)), [2, model.embeddingsSize]);
+  const weights = tf.tensor2d(
+    Array.from({ length: 2 * model.embeddingsSize }, (_, i) => Math.sin(i + 1)),
+    [2, model.embeddingsSize],
+  );
   const objective = () => tf.sum(tf.mul(model.forwardPooled(INPUTS, seededTrainingPass(0)), weights)) as tf.Scalar;
   const { grads } = tf.variableGrads(objective, [...params.values()]);
   const byVar = new Map([...params].map(([name, v]) => [v.name, name]));
-  assert.equal(Object.keys(grads).length, params.size - (overrides.position_embedding_type === 'absolute' || overrides.position_embedding_type === undefined ? 0 : 1),
-    `${label}: a gradient for every parameter (the position table is unused with relative positions, as in HF)`);
+  assert.equal(
+    Object.keys(grads).length,
+    params.size - (overrides.position_embedding_type === 'absolute' || overrides.position_embedding_type === undefined ? 0 : 1),
+    `${label}: a gradient for every parameter (the position table is unused with relative positions, as in HF)`,
+  );
   const h = 1e-3; // small enough not to cross relu kinks, large enough for float32 round-off
   for (const [varName, grad] of Object.entries(grads)) {
     const name = byVar.get(varName)!;
     const v = params.get(name)!;
     const g = (await grad.data()) as Float32Array;
-    const order = Array.from(g.keys()).sort((a, b) => Math.abs(g[b]!) - Math.abs(g[a]!)).slice(0, 2);
+    const order = Array.from(g.keys())
+      .sort((a, b) => Math.abs(g[b]!) - Math.abs(g[a]!))
+      .slice(0, 2);
     const base = (await v.data()) as Float32Array;
     for (const i of order) {
       const at = (delta: number) => {
@@ -64,7 +81,10 @@ async function checkModel(label: string, overrides: Partial<DPRConfig>): Promise
 
 const VARIANTS: [string, Partial<DPRConfig>][] = [
   ['absolute, gelu, projection', { projection_dim: 5 }],
-  ['relative_key_query, gelu_new, projection', { position_embedding_type: 'relative_key_query', hidden_act: 'gelu_new', projection_dim: 4 }],
+  [
+    'relative_key_query, gelu_new, projection',
+    { position_embedding_type: 'relative_key_query', hidden_act: 'gelu_new', projection_dim: 4 },
+  ],
   ['relative_key, relu', { position_embedding_type: 'relative_key', hidden_act: 'relu' }],
   ['absolute, silu, layer_norm_eps 1e-5', { hidden_act: 'silu', layer_norm_eps: 1e-5 }],
 ];

@@ -12,7 +12,10 @@ await tf.setBackend('cpu');
 
 test('DPR linear schedule: step 0 is 0, warmup rises, decay reaches the 1e-7 floor', () => {
   // The reference run: lr 1e-4, warmup 1, total 3 → 0, 1e-4, 5e-5 (batch.json "lrs").
-  assert.deepEqual([0, 1, 2].map((s) => linearScheduleLr(1e-4, s, 1, 3)), [0, 1e-4, 5e-5]);
+  assert.deepEqual(
+    [0, 1, 2].map((s) => linearScheduleLr(1e-4, s, 1, 3)),
+    [0, 1e-4, 5e-5],
+  );
   assert.equal(linearScheduleFactor(50, 100, 1000), 0.5);
   assert.equal(linearScheduleFactor(100, 100, 1000), 1);
   assert.equal(linearScheduleFactor(550, 100, 1000), 0.5);
@@ -23,7 +26,10 @@ test('DPR linear schedule: step 0 is 0, warmup rises, decay reaches the 1e-7 flo
 test('clipGradNorm scales all gradients together by max_norm / (total + 1e-6), never up', async () => {
   const a = tf.tensor1d([3, 0]);
   const b = tf.tensor2d([[0, 4]]);
-  const grads = new Map<string, tf.Tensor>([['a', a], ['b', b]]);
+  const grads = new Map<string, tf.Tensor>([
+    ['a', a],
+    ['b', b],
+  ]);
   const before = tf.memory().numTensors;
   const clipped = clipGradNorm(grads, 1);
   assert.equal(tf.memory().numTensors, before + 3);
@@ -58,7 +64,11 @@ function adamwReference(p: number[], grads: number[][], lrs: number[], wd: numbe
 
 test('AdamW follows torch.optim.AdamW; decay skips bias and LayerNorm.weight; no grad → untouched', async () => {
   const init = [0.5, -1.25, 2, 0.01];
-  const grads = [[0.1, -0.2, 0.3, 1e-3], [0.05, 0.2, -0.1, 0], [-0.3, 0.01, 0.2, 2]];
+  const grads = [
+    [0.1, -0.2, 0.3, 1e-3],
+    [0.05, 0.2, -0.1, 0],
+    [-0.3, 0.01, 0.2, 2],
+  ];
   const lrs = [0, 1e-2, 5e-3];
   const names = ['enc.dense.weight', 'enc.dense.bias', 'enc.LayerNorm.weight', 'enc.unused.weight'];
   const params = new Map(names.map((n) => [n, tf.variable(tf.tensor1d(init), true, n)]));
@@ -69,7 +79,8 @@ test('AdamW follows torch.optim.AdamW; decay skips bias and LayerNorm.weight; no
     tf.dispose([...g.values()]);
   }
   expectAllClose(await params.get(names[0]!)!.data(), adamwReference(init, grads, lrs, 0.1), { atol: 1e-6, label: 'decayed' });
-  for (const n of names.slice(1, 3)) expectAllClose(await params.get(n)!.data(), adamwReference(init, grads, lrs, 0), { atol: 1e-6, label: n });
+  for (const n of names.slice(1, 3))
+    expectAllClose(await params.get(n)!.data(), adamwReference(init, grads, lrs, 0), { atol: 1e-6, label: n });
   expectAllClose(await params.get(names[3]!)!.data(), Float32Array.from(init), { atol: 0, label: 'no gradient' });
   assert.deepEqual(names.map(dprNoDecay), [false, true, true, false]);
   optimizer.dispose();
@@ -79,7 +90,12 @@ test('AdamW follows torch.optim.AdamW; decay skips bias and LayerNorm.weight; no
 test('AdamW state exported and imported continues exactly like the original', async () => {
   const make = () => new Map([['w', tf.variable(tf.tensor1d([1, 2, 3]), true)]]);
   const g = (s: number) => new Map([['w', tf.tensor1d([0.1 * s, -0.2, 0.3 / s])]]);
-  const run = (opt: AdamW, steps: number[]) => steps.forEach((s) => { const gs = g(s); opt.step(gs, 1e-2); tf.dispose([...gs.values()]); });
+  const run = (opt: AdamW, steps: number[]) =>
+    steps.forEach((s) => {
+      const gs = g(s);
+      opt.step(gs, 1e-2);
+      tf.dispose([...gs.values()]);
+    });
   const aParams = make();
   const a = new AdamW(aParams, { weightDecay: 0.01 });
   run(a, [1, 2, 3, 4]);

@@ -31,13 +31,24 @@ async function checkStepZero(log: (line: string) => void): Promise<void> {
   const context = await loadTrainableEncoder(join(run.dir, 'context_encoder'), 'DPRContextEncoder');
   try {
     const samples = new InMemorySamples(run.batch.samples);
-    const texts = createBiEncoderTexts([0, 1, 2].map((i) => samples.get(i)), { hardNegatives: 1, otherNegatives: 0 }, null);
+    const texts = createBiEncoderTexts(
+      [0, 1, 2].map((i) => samples.get(i)),
+      { hardNegatives: 1, otherNegatives: 0 },
+      null,
+    );
     const before = tf.memory().numTensors;
-    const result = microBatchGradients(question, context, texts, { maxLength: run.batch.max_length, training: true, dropoutSeed: 1, lossDivisor: 1 });
+    const result = microBatchGradients(question, context, texts, {
+      maxLength: run.batch.max_length,
+      training: true,
+      dropoutSeed: 1,
+      lossDivisor: 1,
+    });
     const scores = expectAllClose(result.scores, run.expected.readFloat32('step0/scores'), { atol: 1e-5, label: 'step0/scores' });
     log(`scores: max |diff| ${scores.maxAbsDiff.toExponential(2)}; loss ${result.loss} vs ${run.batch.losses[0]}`);
     assert.ok(Math.abs(result.loss - run.batch.losses[0]!) <= 1e-5, `loss ${result.loss} vs ${run.batch.losses[0]}`);
-    const expectedNames = run.expected.names.filter((n) => n.startsWith('step0/grad/')).map((n) => n.replace(/^step0\/grad\/(question|context)\//, ''));
+    const expectedNames = run.expected.names
+      .filter((n) => n.startsWith('step0/grad/'))
+      .map((n) => n.replace(/^step0\/grad\/(question|context)\//, ''));
     assert.deepEqual([...result.grads.keys()].sort(), expectedNames.sort(), 'a gradient for every parameter the reference has');
     let worstRelative = 0;
     for (const [name, grad] of result.grads) {
@@ -47,7 +58,9 @@ async function checkStepZero(log: (line: string) => void): Promise<void> {
       const report = expectAllClose(await grad.data(), want, { atol, label: `grad ${name}` });
       worstRelative = Math.max(worstRelative, report.maxAbsDiff / atol);
     }
-    log(`gradients: ${result.grads.size} tensors, worst max |diff| = ${worstRelative.toFixed(3)} of its tolerance max(1e-6, 1e-4 · max |grad|)`);
+    log(
+      `gradients: ${result.grads.size} tensors, worst max |diff| = ${worstRelative.toFixed(3)} of its tolerance max(1e-6, 1e-4 · max |grad|)`,
+    );
     tf.dispose([...result.grads.values()]);
     assert.equal(tf.memory().numTensors, before, 'no tensors left behind by a training step');
   } finally {
@@ -64,15 +77,37 @@ async function checkThreeSteps(log: (line: string) => void): Promise<void> {
     writeFileSync(join(dir, 'train.json'), JSON.stringify(run.batch.samples));
     const c = run.batch.cli_equivalent;
     const summary = await trainBiEncoder({
-      questionModel: join(run.dir, 'question_encoder'), contextModel: join(run.dir, 'context_encoder'), trainFile: join(dir, 'train.json'), outDir: join(dir, 'out'),
+      questionModel: join(run.dir, 'question_encoder'),
+      contextModel: join(run.dir, 'context_encoder'),
+      trainFile: join(dir, 'train.json'),
+      outDir: join(dir, 'out'),
       options: {
-        batchSize: c['batch_size']!, hardNegatives: c['hard_negatives']!, otherNegatives: c['other_negatives']!, epochs: c['epochs']!, lr: c['lr']!,
-        warmupSteps: c['warmup_steps']!, maxGradNorm: c['max_grad_norm']!, weightDecay: c['weight_decay']!, maxLength: c['max_length']!,
+        batchSize: c['batch_size']!,
+        hardNegatives: c['hard_negatives']!,
+        otherNegatives: c['other_negatives']!,
+        epochs: c['epochs']!,
+        lr: c['lr']!,
+        warmupSteps: c['warmup_steps']!,
+        maxGradNorm: c['max_grad_norm']!,
+        weightDecay: c['weight_decay']!,
+        maxLength: c['max_length']!,
       },
     });
-    expectAllClose(summary.steps.map((s) => s.loss), run.batch.losses, { atol: 1e-5, label: 'losses' });
-    expectAllClose(summary.steps.map((s) => s.lr), run.batch.lrs, { atol: 1e-12, label: 'learning rates' });
-    expectAllClose(summary.steps.map((s) => s.gradNorm), run.batch.grad_norms_before_clip, { atol: 1e-5, label: 'grad norms before clipping' });
+    expectAllClose(
+      summary.steps.map((s) => s.loss),
+      run.batch.losses,
+      { atol: 1e-5, label: 'losses' },
+    );
+    expectAllClose(
+      summary.steps.map((s) => s.lr),
+      run.batch.lrs,
+      { atol: 1e-12, label: 'learning rates' },
+    );
+    expectAllClose(
+      summary.steps.map((s) => s.gradNorm),
+      run.batch.grad_norms_before_clip,
+      { atol: 1e-5, label: 'grad norms before clipping' },
+    );
     const bound = 2 * run.batch.lrs.reduce((a, b) => a + b, 0);
     let worst = 0;
     let worstFlat = 0;
@@ -94,7 +129,9 @@ async function checkThreeSteps(log: (line: string) => void): Promise<void> {
       }
       written.close();
     }
-    log(`parameters after 3 steps: max |diff| ${worst.toExponential(2)} (|g0| ≥ 1e-7), ${worstFlat.toExponential(2)} where |g0| < 1e-7 (bound ${bound})`);
+    log(
+      `parameters after 3 steps: max |diff| ${worst.toExponential(2)} (|g0| ≥ 1e-7), ${worstFlat.toExponential(2)} where |g0| < 1e-7 (bound ${bound})`,
+    );
     // The written directory loads back unchanged.
     const reloaded = await TFDPRQuestionEncoder.fromPretrained(join(dir, 'out', 'question_encoder'));
     assert.equal(reloaded.config.architectures?.[0], 'DPRQuestionEncoder');

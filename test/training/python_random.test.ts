@@ -14,7 +14,11 @@ test('getrandbits(32) matches random.Random(seed) for small and multi-word seeds
   ];
   for (const [seed, expected] of cases) {
     const rng = new PythonRandom(seed);
-    assert.deepEqual(expected.map(() => rng.getrandbits(32)), expected, `seed ${seed}`);
+    assert.deepEqual(
+      expected.map(() => rng.getrandbits(32)),
+      expected,
+      `seed ${seed}`,
+    );
   }
 });
 

@@ -18,14 +18,31 @@ import { FakeEncoder } from './fake_encoder.js';
 await tf.setBackend('cpu');
 const tokenizer = await DPRQuestionEncoderTokenizer.fromPretrained(referencePath('training', 'question_encoder'));
 
-const WORDS = ['river', 'mountain', 'castle', 'forest', 'desert', 'island', 'bridge', 'tower', 'valley', 'harbor', 'glacier', 'canyon', 'meadow', 'volcano'];
-const samples = new InMemorySamples(WORDS.map((w, i) => ({
-  question: `where is the ${w}?`,
-  answers: [w],
-  positive_ctxs: [{ title: w, text: `the ${w} is near ${WORDS[(i + 3) % WORDS.length]}` }],
-  negative_ctxs: [0, 1, 2].map((k) => ({ title: 'other', text: `${WORDS[(i + k + 5) % WORDS.length]} facts` })),
-  hard_negative_ctxs: [0, 1].map((k) => ({ title: w, text: `not the ${WORDS[(i + k + 1) % WORDS.length]}` })),
-})));
+const WORDS = [
+  'river',
+  'mountain',
+  'castle',
+  'forest',
+  'desert',
+  'island',
+  'bridge',
+  'tower',
+  'valley',
+  'harbor',
+  'glacier',
+  'canyon',
+  'meadow',
+  'volcano',
+];
+const samples = new InMemorySamples(
+  WORDS.map((w, i) => ({
+    question: `where is the ${w}?`,
+    answers: [w],
+    positive_ctxs: [{ title: w, text: `the ${w} is near ${WORDS[(i + 3) % WORDS.length]}` }],
+    negative_ctxs: [0, 1, 2].map((k) => ({ title: 'other', text: `${WORDS[(i + k + 5) % WORDS.length]} facts` })),
+    hard_negative_ctxs: [0, 1].map((k) => ({ title: w, text: `not the ${WORDS[(i + k + 1) % WORDS.length]}` })),
+  })),
+);
 
 function encoders(seed = 1) {
   return { q: new FakeEncoder(tokenizer, 'question_encoder', seed), c: new FakeEncoder(tokenizer, 'ctx_encoder', seed + 1) };
@@ -33,7 +50,21 @@ function encoders(seed = 1) {
 
 // 14 samples, batch 4 → 3 micro-batches per epoch; accumulation 2 → 1 update per epoch and a
 // micro-batch carried into the next epoch, as DPR does.
-const SETTINGS = { batchSize: 4, hardNegatives: 1, otherNegatives: 1, epochs: 4, lr: 0.05, warmupSteps: 1, gradAccumulation: 2, maxGradNorm: 1, weightDecay: 0.01, maxLength: 16, seed: 3, checkpointEvery: 1, devBatchSize: 5 };
+const SETTINGS = {
+  batchSize: 4,
+  hardNegatives: 1,
+  otherNegatives: 1,
+  epochs: 4,
+  lr: 0.05,
+  warmupSteps: 1,
+  gradAccumulation: 2,
+  maxGradNorm: 1,
+  weightDecay: 0.01,
+  maxLength: 16,
+  seed: 3,
+  checkpointEvery: 1,
+  devBatchSize: 5,
+};
 
 test('a run resumed from a checkpoint reproduces the uninterrupted run exactly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dpr-trainer-'));
@@ -44,7 +75,10 @@ test('a run resumed from a checkpoint reproduces the uninterrupted run exactly',
     const uninterrupted = await full.train({ outDir: join(dir, 'a'), onEvent: (e) => events.push(e) });
     assert.equal(full.totalSteps, 4);
     assert.equal(uninterrupted.steps.length, 4);
-    assert.deepEqual(uninterrupted.steps.map((s) => s.lr), [0, 0.05, (0.05 * 2) / 3, 0.05 / 3]);
+    assert.deepEqual(
+      uninterrupted.steps.map((s) => s.lr),
+      [0, 0.05, (0.05 * 2) / 3, 0.05 / 3],
+    );
     assert.ok(events.some((e) => e.type === 'validation') && events.some((e) => e.type === 'checkpoint'));
 
     // Resume from the checkpoint at the end of epoch 1 (2 updates done, one micro-batch pending).
@@ -61,7 +95,9 @@ test('a run resumed from a checkpoint reproduces the uninterrupted run exactly',
     for (const [name, v] of a.q.parameters) assert.deepEqual(await b.q.parameters.get(name)!.data(), await v.data(), name);
 
     assert.equal(latestCheckpoint(join(dir, 'a', 'checkpoints')), join(dir, 'a', 'checkpoints', 'step-000004'));
-    const csv = readFileSync(join(dir, 'a', 'loss.csv'), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(dir, 'a', 'loss.csv'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(csv[0], 'step,epoch,loss,lr,grad_norm');
     assert.equal(csv.length, 5);
     assert.match(readFileSync(join(dir, 'a', 'loss.svg'), 'utf8'), /^<svg[^]*<polyline[^]*<circle[^]*<\/svg>/);
@@ -72,7 +108,10 @@ test('a run resumed from a checkpoint reproduces the uninterrupted run exactly',
       new BiEncoderTrainer(other.q, other.c, samples, { ...SETTINGS, seed: 4 }).train({ resume: contents }),
       (e: unknown) => e instanceof InputError && /trained with seed = 3, this run has 4/.test((e as Error).message),
     );
-    for (const e of [a, b, other]) { e.q.dispose(); e.c.dispose(); }
+    for (const e of [a, b, other]) {
+      e.q.dispose();
+      e.c.dispose();
+    }
     full.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -87,7 +126,11 @@ test('training steps do not leak tensors', async () => {
   const before = tf.memory().numTensors;
   const again = new BiEncoderTrainer(e.q, e.c, samples, { ...SETTINGS, gradAccumulation: 1, epochs: 5, checkpointEvery: 0 }, samples);
   const counts: number[] = [];
-  await again.train({ onEvent: (ev) => { if (ev.type === 'step') counts.push(tf.memory().numTensors); } });
+  await again.train({
+    onEvent: (ev) => {
+      if (ev.type === 'step') counts.push(tf.memory().numTensors);
+    },
+  });
   assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts after each step: ${counts.join(' ')}`);
   again.dispose();
   assert.equal(tf.memory().numTensors, before);

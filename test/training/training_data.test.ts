@@ -53,7 +53,11 @@ test('the scanner rejects what is not a list of objects, naming the byte', () =>
     ['"text"', /unexpected "\\"" at byte 0/],
   ];
   for (const [text, message] of cases) {
-    assert.throws(() => scanInPieces(text, 3), (e: unknown) => e instanceof InputError && message.test((e as Error).message), text);
+    assert.throws(
+      () => scanInPieces(text, 3),
+      (e: unknown) => e instanceof InputError && message.test((e as Error).message),
+      text,
+    );
   }
 });
 
@@ -61,7 +65,13 @@ test('TrainingFile indexes a file, drops samples without positives and reads any
   const dir = mkdtempSync(join(tmpdir(), 'dpr-train-'));
   try {
     const samples = [
-      { question: 'q0', answers: ['a'], positive_ctxs: [{ title: 'T0', text: 'p0' }], negative_ctxs: [], hard_negative_ctxs: [{ title: 'H', text: 'h0' }] },
+      {
+        question: 'q0',
+        answers: ['a'],
+        positive_ctxs: [{ title: 'T0', text: 'p0' }],
+        negative_ctxs: [],
+        hard_negative_ctxs: [{ title: 'H', text: 'h0' }],
+      },
       { question: 'dropped', answers: [], positive_ctxs: [] },
       { question: 'q2 é', answers: [], positive_ctxs: [{ text: 'no title' }] },
     ];
@@ -73,24 +83,39 @@ test('TrainingFile indexes a file, drops samples without positives and reads any
     assert.equal(file.droppedWithoutPositives, 1);
     assert.ok(progress.length > 5);
     assert.deepEqual(file.get(1), {
-      question: 'q2 é', answers: [], positive_ctxs: [{ title: null, text: 'no title' }], negative_ctxs: [], hard_negative_ctxs: [],
+      question: 'q2 é',
+      answers: [],
+      positive_ctxs: [{ title: null, text: 'no title' }],
+      negative_ctxs: [],
+      hard_negative_ctxs: [],
     });
     assert.equal(file.get(0).hard_negative_ctxs[0]!.text, 'h0');
     assert.throws(() => file.get(2), /sample index 2 is outside \[0, 2\)/);
     file.close();
 
     writeFileSync(path, '[{"question": "q", "positive_ctxs": [{"title": "t"}]}]');
-    assert.throws(() => TrainingFile.open(path), (e: unknown) => e instanceof InputError && /element 0 \(byte 1\): positive_ctxs\[0\] must be an object with a string "text"/.test((e as Error).message));
+    assert.throws(
+      () => TrainingFile.open(path),
+      (e: unknown) =>
+        e instanceof InputError &&
+        /element 0 \(byte 1\): positive_ctxs\[0\] must be an object with a string "text"/.test((e as Error).message),
+    );
     writeFileSync(path, '[{"question": "q", "positive_ctxs": []}]');
     assert.throws(() => TrainingFile.open(path), /holds no sample with a positive context/);
-    assert.throws(() => TrainingFile.open(join(dir, 'missing.json')), (e: unknown) => e instanceof InputError && /cannot read training file/.test((e as Error).message));
+    assert.throws(
+      () => TrainingFile.open(join(dir, 'missing.json')),
+      (e: unknown) => e instanceof InputError && /cannot read training file/.test((e as Error).message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('InMemorySamples checks samples the same way', () => {
-  const s = new InMemorySamples([{ question: 'q', positive_ctxs: [{ title: 't', text: 'x' }] }, { question: 'none', positive_ctxs: [] }]);
+  const s = new InMemorySamples([
+    { question: 'q', positive_ctxs: [{ title: 't', text: 'x' }] },
+    { question: 'none', positive_ctxs: [] },
+  ]);
   assert.equal(s.size, 1);
   assert.throws(() => new InMemorySamples([{ question: 3 }]), /samples\[0\]: "question" must be a string/);
 });

@@ -26,7 +26,12 @@ import { cleanAnswerText, INDEX_DAMAGED_FIX, READER_DAMAGED_FIX, requireFiniteSc
 import { workersOption } from '../workers.js';
 
 // `model` is the context encoder that indexes the sample corpus on first use.
-export const FLAGS: FlagNames = { questionModel: '--question-model', readerModel: '--reader-model', contextModel: '--context-model', model: '--context-model' };
+export const FLAGS: FlagNames = {
+  questionModel: '--question-model',
+  readerModel: '--reader-model',
+  contextModel: '--context-model',
+  model: '--context-model',
+};
 
 export const SPEC: CommandSpec = {
   name: 'dpr ask',
@@ -34,16 +39,57 @@ export const SPEC: CommandSpec = {
   usage: '[--question-model Q] [--reader-model R] [--index INDEX_DIR | --context-model C] [options] "question" …',
   positionals: { name: 'question …', description: 'the questions to answer' },
   options: {
-    'question-model': { type: 'string', default: DEFAULT_QUESTION_ENCODER, value: 'DIR|HUB_ID', description: 'a DPR question encoder paired with the index' },
+    'question-model': {
+      type: 'string',
+      default: DEFAULT_QUESTION_ENCODER,
+      value: 'DIR|HUB_ID',
+      description: 'a DPR question encoder paired with the index',
+    },
     'reader-model': { type: 'string', default: DEFAULT_READER, value: 'DIR|HUB_ID', description: 'a DPR reader' },
-    index: { type: 'string', value: 'DIR', description: 'an index built by `dpr index build` (default: the bundled sample corpus, built on first use and cached)' },
-    'context-model': { type: 'string', value: 'DIR|HUB_ID', description: `the context encoder that embeds the sample corpus when no --index is given [default ${DEFAULT_CONTEXT_ENCODER}]` },
-    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads for a first-use index build (default: number of cores)' },
-    k: { type: 'integer', short: 'k', min: 1, default: DEFAULT_ASK_OPTIONS.k, value: 'N', description: 'retrieved passages the reader reads' },
+    index: {
+      type: 'string',
+      value: 'DIR',
+      description: 'an index built by `dpr index build` (default: the bundled sample corpus, built on first use and cached)',
+    },
+    'context-model': {
+      type: 'string',
+      value: 'DIR|HUB_ID',
+      description: `the context encoder that embeds the sample corpus when no --index is given [default ${DEFAULT_CONTEXT_ENCODER}]`,
+    },
+    workers: {
+      type: 'integer',
+      min: 1,
+      value: 'N',
+      description: 'encoder worker threads for a first-use index build (default: number of cores)',
+    },
+    k: {
+      type: 'integer',
+      short: 'k',
+      min: 1,
+      default: DEFAULT_ASK_OPTIONS.k,
+      value: 'N',
+      description: 'retrieved passages the reader reads',
+    },
     'num-spans': { type: 'integer', min: 1, default: DEFAULT_ASK_OPTIONS.num_spans, value: 'N', description: 'answers to show' },
-    'max-answer-length': { type: 'integer', min: 1, default: DEFAULT_ASK_OPTIONS.max_answer_length, value: 'L', description: 'longest answer, in tokens' },
-    'num-spans-per-passage': { type: 'integer', min: 1, default: DEFAULT_ASK_OPTIONS.num_spans_per_passage, value: 'K', description: 'answers taken from one passage' },
-    json: { type: 'boolean', description: 'print one JSON line per question: {"question", "answers": [{text, span_score, relevance_score, passage: {id, title, text, score}}]}' },
+    'max-answer-length': {
+      type: 'integer',
+      min: 1,
+      default: DEFAULT_ASK_OPTIONS.max_answer_length,
+      value: 'L',
+      description: 'longest answer, in tokens',
+    },
+    'num-spans-per-passage': {
+      type: 'integer',
+      min: 1,
+      default: DEFAULT_ASK_OPTIONS.num_spans_per_passage,
+      value: 'K',
+      description: 'answers taken from one passage',
+    },
+    json: {
+      type: 'boolean',
+      description:
+        'print one JSON line per question: {"question", "answers": [{text, span_score, relevance_score, passage: {id, title, text, score}}]}',
+    },
     ...HYBRID_OPTIONS,
   },
   epilog:
@@ -55,29 +101,39 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseArgsOrHelp(SPEC, argv);
   if (args === undefined) return 0;
   const questions = args.positionals;
-  if (questions.length === 0) throw new InputError('no question given; pass the question as an argument, e.g. dpr ask … "who discovered penicillin?"');
+  if (questions.length === 0)
+    throw new InputError('no question given; pass the question as an argument, e.g. dpr ask … "who discovered penicillin?"');
   if (questions.some((q) => q.trim() === '')) throw new InputError('a question is empty; give the text of the question.');
   const json = flag(args, 'json');
   const k = num(args, 'k')!;
   const hybrid = hybridFromArgs(args);
   if (str(args, 'index') !== undefined && str(args, 'context-model') !== undefined) {
-    throw new InputError('--context-model embeds the bundled sample corpus and is not used with --index (an index holds vectors already); drop one of them.');
+    throw new InputError(
+      '--context-model embeds the bundled sample corpus and is not used with --index (an index holds vectors already); drop one of them.',
+    );
   }
-  const indexDir = str(args, 'index') ?? (await sampleIndex(str(args, 'context-model') ?? DEFAULT_CONTEXT_ENCODER, workersOption(args, 'dpr ask'), hybrid !== undefined));
+  const indexDir =
+    str(args, 'index') ??
+    (await sampleIndex(str(args, 'context-model') ?? DEFAULT_CONTEXT_ENCODER, workersOption(args, 'dpr ask'), hybrid !== undefined));
   const bm25 = hybrid ? await loadBm25ForHybrid(indexDir) : undefined;
   const index = await DenseIndex.open(indexDir);
   try {
     // One in-process question encoder, as in `dpr search`: questions are few and short.
     const onProgress = hubProgressReporter();
-    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], { option: 'questionModel', workers: 1, onProgress });
+    const encoder = await loadEncoder(str(args, 'question-model')!, ['DPRQuestionEncoder'], {
+      option: 'questionModel',
+      workers: 1,
+      onProgress,
+    });
     try {
       checkEncoderFitsIndex(encoder, index);
       const { reader, tokenizer } = await loadReader(str(args, 'reader-model')!, { option: 'readerModel', onProgress });
       try {
         const questionList = questions.map((text, i) => ({ id: i + 1, text }));
-        const retrieved = bm25 && hybrid
-          ? await searchQuestionsHybrid(encoder, index, bm25, questionList, k, DEFAULT_QUESTION_BATCH_SIZE, hybrid)
-          : await searchQuestions(encoder, index, questionList, k, DEFAULT_QUESTION_BATCH_SIZE);
+        const retrieved =
+          bm25 && hybrid
+            ? await searchQuestionsHybrid(encoder, index, bm25, questionList, k, DEFAULT_QUESTION_BATCH_SIZE, hybrid)
+            : await searchQuestions(encoder, index, questionList, k, DEFAULT_QUESTION_BATCH_SIZE);
         for (const [qi, question] of questions.entries()) {
           const hits = retrieved[qi]!;
           const spans = await readSpans(reader, tokenizer, question, hits, {
@@ -90,7 +146,12 @@ export async function run(argv: string[]): Promise<number> {
             const what = `the answer "${s.text}" to ${JSON.stringify(question)}`;
             requireFiniteScores({ span_score: s.span_score, relevance_score: s.relevance_score }, what, READER_DAMAGED_FIX);
             requireFiniteScores({ 'retrieval score': p.score }, what, INDEX_DAMAGED_FIX);
-            return { text: s.text, span_score: s.span_score, relevance_score: s.relevance_score, passage: { id: p.id, title: p.title, text: p.text, score: p.score } };
+            return {
+              text: s.text,
+              span_score: s.span_score,
+              relevance_score: s.relevance_score,
+              passage: { id: p.id, title: p.title, text: p.text, score: p.score },
+            };
           });
           if (json) {
             process.stdout.write(JSON.stringify({ question, answers }) + '\n');
@@ -99,8 +160,12 @@ export async function run(argv: string[]): Promise<number> {
           const lines = [`question: ${question}`];
           if (answers.length === 0) lines.push('  no answer found');
           answers.forEach((a, r) => {
-            lines.push(`${r === 0 ? 'answer' : `  #${r + 1}  `}: ${cleanAnswerText(a.text)}   (span ${a.span_score.toFixed(3)}, relevance ${a.relevance_score.toFixed(3)})`);
-            lines.push(`        from ${String(a.passage.id)}${a.passage.title ? ` — ${a.passage.title}` : ''} (retrieval score ${a.passage.score.toFixed(3)})`);
+            lines.push(
+              `${r === 0 ? 'answer' : `  #${r + 1}  `}: ${cleanAnswerText(a.text)}   (span ${a.span_score.toFixed(3)}, relevance ${a.relevance_score.toFixed(3)})`,
+            );
+            lines.push(
+              `        from ${String(a.passage.id)}${a.passage.title ? ` — ${a.passage.title}` : ''} (retrieval score ${a.passage.score.toFixed(3)})`,
+            );
             lines.push(`        ${snippet(a.passage.text, 110)}`);
           });
           process.stdout.write(lines.join('\n') + '\n\n');

@@ -16,8 +16,18 @@ export const SPEC: CommandSpec = {
   usage: 'SRC_DIR OUT_DIR [--dtype float32|float16] [--from auto|safetensors|pytorch] [--force]',
   positionals: { name: 'SRC_DIR OUT_DIR', description: 'the HF checkpoint directory, and the directory to write' },
   options: {
-    dtype: { type: 'string', choices: ['float32', 'float16'], default: 'float32', description: 'float16 halves the size; loading computes in float32' },
-    from: { type: 'string', choices: ['auto', 'safetensors', 'pytorch'], default: 'auto', description: 'which weights file to read (auto: model.safetensors if present)' },
+    dtype: {
+      type: 'string',
+      choices: ['float32', 'float16'],
+      default: 'float32',
+      description: 'float16 halves the size; loading computes in float32',
+    },
+    from: {
+      type: 'string',
+      choices: ['auto', 'safetensors', 'pytorch'],
+      default: 'auto',
+      description: 'which weights file to read (auto: model.safetensors if present)',
+    },
     force: { type: 'boolean', description: 'replace files already present in OUT_DIR' },
   },
 };
@@ -29,7 +39,9 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseArgsOrHelp(SPEC, argv);
   if (args === undefined) return 0;
   if (args.positionals.length !== 2) {
-    throw new InputError(`expected SRC_DIR and OUT_DIR, got ${args.positionals.length} argument(s). Run \`dpr convert --help\` for the usage.`);
+    throw new InputError(
+      `expected SRC_DIR and OUT_DIR, got ${args.positionals.length} argument(s). Run \`dpr convert --help\` for the usage.`,
+    );
   }
   const [srcDir, outDir] = args.positionals as [string, string];
   const dtype = str(args, 'dtype') as OutputDtype;

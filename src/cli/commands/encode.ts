@@ -21,11 +21,26 @@ export const SPEC: CommandSpec = {
   summary: 'Encode texts with a DPR question or context encoder; writes one {"id", "vector"} line per input line.',
   usage: '--model DIR --input FILE.jsonl --output FILE.jsonl [options]',
   options: {
-    model: { type: 'string', required: true, value: 'DIR', description: 'a DPR question or context encoder (the kind is read from config.json)' },
+    model: {
+      type: 'string',
+      required: true,
+      value: 'DIR',
+      description: 'a DPR question or context encoder (the kind is read from config.json)',
+    },
     input: { type: 'string', required: true, value: 'FILE', description: 'JSONL, one {"id", "text", "title"?} per line; - reads stdin' },
-    output: { type: 'string', required: true, value: 'FILE', description: 'JSONL to write, one {"id", "vector"} per line; - writes stdout' },
+    output: {
+      type: 'string',
+      required: true,
+      value: 'FILE',
+      description: 'JSONL to write, one {"id", "vector"} per line; - writes stdout',
+    },
     'batch-size': { type: 'integer', min: 1, default: DEFAULT_BATCH_SIZE, value: 'N', description: 'texts per model call' },
-    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
+    workers: {
+      type: 'integer',
+      min: 1,
+      value: 'N',
+      description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)',
+    },
   },
   epilog: 'example:\n  dpr encode --model ./context_encoder --input data/sample_corpus.jsonl --output vectors.jsonl',
 };
@@ -43,7 +58,10 @@ export async function run(argv: string[]): Promise<number> {
   let count = 0;
   let summary: string | undefined;
   try {
-    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], { ...workers, onProgress: hubProgressReporter() });
+    const encoder = await loadEncoder(str(args, 'model')!, ['DPRQuestionEncoder', 'DPRContextEncoder'], {
+      ...workers,
+      onProgress: hubProgressReporter(),
+    });
     try {
       async function* records(): AsyncGenerator<TextRecord> {
         for await (const record of readJsonl(input)) yield toTextRecord(record, input, true);
@@ -75,7 +93,9 @@ export async function run(argv: string[]): Promise<number> {
 function finiteVector(vector: Float32Array, id: string | number): number[] {
   const values = Array.from(vector);
   if (!values.every(Number.isFinite)) {
-    throw new InputError(`the encoder produced a non-finite value (NaN or infinity) for id ${JSON.stringify(id)}; check the model's weights (\`model\`).`);
+    throw new InputError(
+      `the encoder produced a non-finite value (NaN or infinity) for id ${JSON.stringify(id)}; check the model's weights (\`model\`).`,
+    );
   }
   return values;
 }

@@ -27,17 +27,47 @@ export const FLAGS: FlagNames = { model: '--model', ks: '-k', match: '--match' }
 export const RETRIEVAL_SPEC: CommandSpec = {
   name: 'dpr eval retrieval',
   summary: 'Top-k retrieval accuracy as DPR reports it: the share of questions with an answer in the first k passages.',
-  usage: '--model QUESTION_DIR --index INDEX_DIR --qa FILE [-k 1,5,20,100] [--match string|regex] [--hybrid] [--json]\n' +
+  usage:
+    '--model QUESTION_DIR --index INDEX_DIR --qa FILE [-k 1,5,20,100] [--match string|regex] [--hybrid] [--json]\n' +
     '       dpr eval retrieval --retrieved RESULTS [--qa FILE] [-k …] [--match …] [--json]',
   options: {
     model: { type: 'string', value: 'DIR|HUB_ID', description: 'a DPR question encoder paired with the index' },
     index: { type: 'string', value: 'DIR', description: 'an index built by `dpr index build`' },
-    qa: { type: 'string', value: 'FILE', description: 'questions and answers: DPR\'s question<TAB>[\'answer\', …] CSV, or {"question","answers"} JSONL' },
-    k: { type: 'string', short: 'k', default: '1,5,20,100', value: 'K,…', description: 'the k to report, comma-separated; max(k) passages are retrieved' },
-    match: { type: 'string', choices: ANSWER_MATCH_TYPES, default: 'string', description: 'DPR\'s answer matching: string (token runs) or regex (answers are patterns)' },
-    retrieved: { type: 'string', value: 'FILE', description: 'score saved results (their first max(k) passages) instead of searching: `dpr search --json` output (with --qa) or DPR\'s result JSON' },
-    json: { type: 'boolean', description: 'print {"questions", "top_k_accuracy": {"1": …}, "first_hit_rank": {"<id or index>": rank or null}}' },
-    'batch-size': { type: 'integer', min: 1, default: DEFAULT_QUESTION_BATCH_SIZE, value: 'N', description: 'questions encoded and searched together' },
+    qa: {
+      type: 'string',
+      value: 'FILE',
+      description: 'questions and answers: DPR\'s question<TAB>[\'answer\', …] CSV, or {"question","answers"} JSONL',
+    },
+    k: {
+      type: 'string',
+      short: 'k',
+      default: '1,5,20,100',
+      value: 'K,…',
+      description: 'the k to report, comma-separated; max(k) passages are retrieved',
+    },
+    match: {
+      type: 'string',
+      choices: ANSWER_MATCH_TYPES,
+      default: 'string',
+      description: "DPR's answer matching: string (token runs) or regex (answers are patterns)",
+    },
+    retrieved: {
+      type: 'string',
+      value: 'FILE',
+      description:
+        "score saved results (their first max(k) passages) instead of searching: `dpr search --json` output (with --qa) or DPR's result JSON",
+    },
+    json: {
+      type: 'boolean',
+      description: 'print {"questions", "top_k_accuracy": {"1": …}, "first_hit_rank": {"<id or index>": rank or null}}',
+    },
+    'batch-size': {
+      type: 'integer',
+      min: 1,
+      default: DEFAULT_QUESTION_BATCH_SIZE,
+      value: 'N',
+      description: 'questions encoded and searched together',
+    },
     ...HYBRID_OPTIONS,
   },
   epilog:
@@ -49,8 +79,8 @@ const USAGE = [
   'usage: dpr eval <subcommand> [options]',
   '',
   'subcommands:',
-  '  retrieval  top-k retrieval accuracy (DPR\'s Table 2 numbers) of an index, or of saved results',
-  '  reader     exact match of a reader\'s best answer over saved retrieval results',
+  "  retrieval  top-k retrieval accuracy (DPR's Table 2 numbers) of an index, or of saved results",
+  "  reader     exact match of a reader's best answer over saved retrieval results",
   '  ask        exact match of search + read over a QA file',
   '',
   'Run `dpr eval <subcommand> --help` for its options.',
@@ -83,7 +113,8 @@ function printAccuracy(result: TopKAccuracyResult, json: boolean): void {
 
 async function scoreSavedResults(args: ParsedArgs, ks: number[], match: AnswerMatch): Promise<TopKAccuracyResult> {
   for (const name of ['model', 'index', 'hybrid']) {
-    if (args.options[name] !== undefined && args.options[name] !== false) throw new InputError(`--retrieved scores saved results; --${name} does not apply.`);
+    if (args.options[name] !== undefined && args.options[name] !== false)
+      throw new InputError(`--retrieved scores saved results; --${name} does not apply.`);
   }
   const path = str(args, 'retrieved')!;
   const retrieved = parseRetrievedText(await readTextFile(path, 'results file'), path);
@@ -97,7 +128,8 @@ async function scoreSavedResults(args: ParsedArgs, ks: number[], match: AnswerMa
 
 async function searchAndScore(args: ParsedArgs, ks: number[], match: AnswerMatch): Promise<TopKAccuracyResult> {
   const missing = ['model', 'index', 'qa'].filter((name) => str(args, name) === undefined);
-  if (missing.length > 0) throw new InputError(`missing ${missing.map((m) => `--${m}`).join(', ')} (or give --retrieved FILE to score saved results).`);
+  if (missing.length > 0)
+    throw new InputError(`missing ${missing.map((m) => `--${m}`).join(', ')} (or give --retrieved FILE to score saved results).`);
   const qa = await readQaFile(str(args, 'qa')!); // checked before any model loads: bad input evaluates nothing
   const hybrid = hybridFromArgs(args);
   const indexDir = str(args, 'index')!;
@@ -110,14 +142,17 @@ async function searchAndScore(args: ParsedArgs, ks: number[], match: AnswerMatch
       const batchSize = num(args, 'batch-size')!;
       const retrieve: Retriever = async (questions, k) => {
         const batch = questions.map((text, i) => ({ id: i, text }));
-        const lists = bm25 && hybrid
-          ? await searchQuestionsHybrid(encoder, index, bm25, batch, k, batchSize, hybrid)
-          : await searchQuestions(encoder, index, batch, k, batchSize);
+        const lists =
+          bm25 && hybrid
+            ? await searchQuestionsHybrid(encoder, index, bm25, batch, k, batchSize, hybrid)
+            : await searchQuestions(encoder, index, batch, k, batchSize);
         return lists.map((hits) => hits.map((h) => ({ id: String(h.id), title: h.title, text: h.text, score: h.score })));
       };
       const bar = new ProgressBar({ label: 'evaluating', total: qa.length, unit: 'questions' });
       const result = await evaluateRetrieval(qa, retrieve, {
-        ks, match, batchSize,
+        ks,
+        match,
+        batchSize,
         onProgress: (e) => e.stage === 'retrieve' && bar.update(e.done),
       });
       bar.finish(qa.length);

@@ -13,7 +13,15 @@ import { KIND_OPTIONS, kindSettings, runDelete, runImport, runMerge, runVerify }
 import type { FlagNames } from '../option_flags.js';
 import { workersOption } from '../workers.js';
 
-export const FLAGS: FlagNames = { model: '--model', outDir: '--out', overwrite: '--overwrite', resume: '--resume', k1: '--k1', b: '--b', idPrefix: '--id-prefix' };
+export const FLAGS: FlagNames = {
+  model: '--model',
+  outDir: '--out',
+  overwrite: '--overwrite',
+  resume: '--resume',
+  k1: '--k1',
+  b: '--b',
+  idPrefix: '--id-prefix',
+};
 
 export const BUILD_SPEC: CommandSpec = {
   name: 'dpr index build',
@@ -25,12 +33,27 @@ export const BUILD_SPEC: CommandSpec = {
     out: { type: 'string', required: true, value: 'DIR', description: 'the index directory to write' },
     dtype: { type: 'string', choices: ['float32', 'float16'], default: 'float32', description: 'how embeddings are stored' },
     'batch-size': { type: 'integer', min: 1, default: DEFAULT_BATCH_SIZE, value: 'N', description: 'passages per model call' },
-    'shard-size': { type: 'integer', min: 1, default: DEFAULT_SHARD_SIZE, value: 'N', description: 'passages per checkpoint (work lost to an interruption is at most one shard)' },
+    'shard-size': {
+      type: 'integer',
+      min: 1,
+      default: DEFAULT_SHARD_SIZE,
+      value: 'N',
+      description: 'passages per checkpoint (work lost to an interruption is at most one shard)',
+    },
     resume: { type: 'boolean', description: 'continue an interrupted build in --out (same settings and corpus)' },
     overwrite: { type: 'boolean', description: 'replace an index that already exists in --out' },
-    workers: { type: 'integer', min: 1, value: 'N', description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)' },
+    workers: {
+      type: 'integer',
+      min: 1,
+      value: 'N',
+      description: 'encoder worker threads, one model copy each (default: number of cores; 1 runs in this thread)',
+    },
     bm25: { type: 'boolean', description: 'also write the BM25 index used by --hybrid (as `dpr index bm25` does)' },
-    shard: { type: 'string', value: 'I/N', description: 'encode only the I-th (0-based) of N equal slices of the corpus, as an index of its own; join with `dpr index merge`' },
+    shard: {
+      type: 'string',
+      value: 'I/N',
+      description: 'encode only the I-th (0-based) of N equal slices of the corpus, as an index of its own; join with `dpr index merge`',
+    },
     ...KIND_OPTIONS,
   },
   epilog: 'example:\n  dpr index build --model ./context_encoder --passages data/sample_corpus.jsonl --out ./sample_index',
@@ -42,8 +65,20 @@ export const BM25_SPEC: CommandSpec = {
   usage: '--index INDEX_DIR [--k1 0.9] [--b 0.4]',
   options: {
     index: { type: 'string', required: true, value: 'DIR', description: 'an index built by `dpr index build`' },
-    k1: { type: 'number', min: 0, default: PYSERINI_BM25_PARAMS.k1, value: 'K1', description: 'BM25 term-frequency saturation (Pyserini\'s DPR setting)' },
-    b: { type: 'number', min: 0, default: PYSERINI_BM25_PARAMS.b, value: 'B', description: 'BM25 length normalisation, 0..1 (Pyserini\'s DPR setting)' },
+    k1: {
+      type: 'number',
+      min: 0,
+      default: PYSERINI_BM25_PARAMS.k1,
+      value: 'K1',
+      description: "BM25 term-frequency saturation (Pyserini's DPR setting)",
+    },
+    b: {
+      type: 'number',
+      min: 0,
+      default: PYSERINI_BM25_PARAMS.b,
+      value: 'B',
+      description: "BM25 length normalisation, 0..1 (Pyserini's DPR setting)",
+    },
   },
   epilog: 'example:\n  dpr index bm25 --index ./sample_index',
 };
@@ -53,7 +88,7 @@ const USAGE = [
   '',
   'subcommands:',
   '  build      embed a passage corpus into a dense index',
-  '  bm25       write the BM25 index of an index\'s passages (for --hybrid)',
+  "  bm25       write the BM25 index of an index's passages (for --hybrid)",
   '  import     make an index from embeddings computed elsewhere (DPR shards, JSONL, .npy)',
   '  verify     check every file of an index against its recorded checksums',
   '  merge      join the shards of a sharded build into one index',
@@ -71,7 +106,9 @@ async function build(argv: string[]): Promise<number> {
   // Ctrl-C (or a kill) stops the build at once; what is checkpointed is kept, and the user is told how to go on.
   const onSignal = (signal: NodeJS.Signals) => {
     const again = flag(args, 'resume') ? 'run the same command again' : 'run the same command with --resume';
-    process.stderr.write(`\ndpr index build: interrupted (${signal}); the passages done so far are kept: ${again} to continue the build in ${out}.\n`);
+    process.stderr.write(
+      `\ndpr index build: interrupted (${signal}); the passages done so far are kept: ${again} to continue the build in ${out}.\n`,
+    );
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
@@ -109,7 +146,9 @@ async function writeBm25(indexDir: string, params: Bm25Params): Promise<void> {
   try {
     const path = await saveBm25Index(indexDir, await buildBm25ForIndex(index, params));
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`wrote the BM25 index of ${index.count} passages to ${path} (k1 ${params.k1}, b ${params.b}), ${seconds.toFixed(1)} s\n`);
+    process.stdout.write(
+      `wrote the BM25 index of ${index.count} passages to ${path} (k1 ${params.k1}, b ${params.b}), ${seconds.toFixed(1)} s\n`,
+    );
   } finally {
     await index.close();
   }
@@ -125,7 +164,8 @@ async function bm25(argv: string[]): Promise<number> {
 function shardArg(text: string | undefined): { shardOf?: { index: number; of: number } } {
   if (text === undefined) return {};
   const m = /^(\d+)\/(\d+)$/.exec(text);
-  if (m === null || Number(m[1]) >= Number(m[2])) throw new InputError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/4), got ${JSON.stringify(text)}.`);
+  if (m === null || Number(m[1]) >= Number(m[2]))
+    throw new InputError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/4), got ${JSON.stringify(text)}.`);
   return { shardOf: { index: Number(m[1]), of: Number(m[2]) } };
 }
 
@@ -141,5 +181,7 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'verify') return runVerify(rest);
   if (sub === 'merge') return runMerge(rest);
   if (sub === 'delete') return runDelete(rest);
-  throw new InputError(`unknown subcommand "${sub}"; the index subcommands are build, bm25, import, verify, merge and delete (see \`dpr index --help\`).`);
+  throw new InputError(
+    `unknown subcommand "${sub}"; the index subcommands are build, bm25, import, verify, merge and delete (see \`dpr index --help\`).`,
+  );
 }

@@ -15,7 +15,8 @@ export const FLAGS: FlagNames = { model: '--model' };
 
 export const SPEC: CommandSpec = {
   name: 'dpr read',
-  summary: 'Find answer spans to a question in passages with a DPR reader (human output shows answers without [SEP]; --json keeps HF\'s span text).',
+  summary:
+    "Find answer spans to a question in passages with a DPR reader (human output shows answers without [SEP]; --json keeps HF's span text).",
   usage: '--model READER_DIR --question "…" --passages FILE.jsonl [options]',
   options: {
     model: { type: 'string', required: true, value: 'DIR', description: 'a DPR reader (DPRReader)' },
@@ -26,7 +27,7 @@ export const SPEC: CommandSpec = {
     'num-spans-per-passage': { type: 'integer', min: 1, default: 4, value: 'K', description: 'spans taken from one passage' },
     json: { type: 'boolean', description: 'print a JSON array of {span_score, relevance_score, doc_id, start_index, end_index, text}' },
   },
-  epilog: 'doc_id is the passage\'s 0-based line position among the passages (as in HF decode_best_spans).',
+  epilog: "doc_id is the passage's 0-based line position among the passages (as in HF decode_best_spans).",
 };
 
 function printSpansHuman(spans: DPRSpanPrediction[], passages: ReadonlyArray<{ id: string | number; title?: string }>): void {
@@ -51,7 +52,9 @@ export async function run(argv: string[]): Promise<number> {
       max_answer_length: num(args, 'max-answer-length')!,
       num_spans_per_passage: num(args, 'num-spans-per-passage')!,
     });
-    spans.forEach((s) => requireFiniteScores({ span_score: s.span_score, relevance_score: s.relevance_score }, `the answer "${s.text}"`, READER_DAMAGED_FIX));
+    spans.forEach((s) =>
+      requireFiniteScores({ span_score: s.span_score, relevance_score: s.relevance_score }, `the answer "${s.text}"`, READER_DAMAGED_FIX),
+    );
     if (flag(args, 'json')) process.stdout.write(JSON.stringify(spans) + '\n');
     else printSpansHuman(spans, passages);
   } finally {

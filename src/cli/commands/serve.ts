@@ -14,7 +14,12 @@ import { type CommandSpec, num, parseArgsOrHelp, str } from '../args.js';
 import type { FlagNames } from '../option_flags.js';
 import { hubProgressReporter } from '../progress.js';
 
-export const FLAGS: FlagNames = { index: '--index', questionModel: '--question-model', readerModel: '--reader-model', contextModel: '--context-model' };
+export const FLAGS: FlagNames = {
+  index: '--index',
+  questionModel: '--question-model',
+  readerModel: '--reader-model',
+  contextModel: '--context-model',
+};
 
 export const TOKEN_ENV_VAR = 'DPR_SERVE_TOKEN';
 
@@ -27,12 +32,39 @@ export const SPEC: CommandSpec = {
     'question-model': { type: 'string', required: true, value: 'DIR|HUB_ID', description: 'the question encoder paired with the index' },
     'reader-model': { type: 'string', value: 'DIR|HUB_ID', description: 'a DPR reader, for POST /ask' },
     'context-model': { type: 'string', value: 'DIR|HUB_ID', description: 'a context encoder, for POST /encode with kind "context"' },
-    host: { type: 'string', default: '127.0.0.1', value: 'HOST', description: 'interface to listen on (0.0.0.0 exposes the server to the network)' },
+    host: {
+      type: 'string',
+      default: '127.0.0.1',
+      value: 'HOST',
+      description: 'interface to listen on (0.0.0.0 exposes the server to the network)',
+    },
     port: { type: 'integer', min: 0, default: 8080, value: 'PORT', description: 'port to listen on; 0 picks a free one' },
-    token: { type: 'string', value: 'TOKEN', description: `require "Authorization: Bearer TOKEN" (default: $${TOKEN_ENV_VAR}; none when unset)` },
-    'max-batch': { type: 'integer', min: 1, default: DEFAULT_QUESTION_BATCH_SIZE, value: 'N', description: 'most questions encoded together' },
-    'max-wait-ms': { type: 'number', min: 0, default: 2, value: 'MS', description: 'longest wait for a batch to fill while under load (a lone request never waits)' },
-    'max-queue': { type: 'integer', min: 1, default: 256, value: 'N', description: 'most questions waiting per queue; more get 503 + Retry-After' },
+    token: {
+      type: 'string',
+      value: 'TOKEN',
+      description: `require "Authorization: Bearer TOKEN" (default: $${TOKEN_ENV_VAR}; none when unset)`,
+    },
+    'max-batch': {
+      type: 'integer',
+      min: 1,
+      default: DEFAULT_QUESTION_BATCH_SIZE,
+      value: 'N',
+      description: 'most questions encoded together',
+    },
+    'max-wait-ms': {
+      type: 'number',
+      min: 0,
+      default: 2,
+      value: 'MS',
+      description: 'longest wait for a batch to fill while under load (a lone request never waits)',
+    },
+    'max-queue': {
+      type: 'integer',
+      min: 1,
+      default: 256,
+      value: 'N',
+      description: 'most questions waiting per queue; more get 503 + Retry-After',
+    },
     'timeout-ms': { type: 'integer', min: 1, default: 30_000, value: 'MS', description: 'a request not answered in time gets 503' },
     'body-limit': { type: 'integer', min: 1, default: 1024 * 1024, value: 'BYTES', description: 'largest request body; larger gets 413' },
   },
@@ -67,10 +99,14 @@ export async function run(argv: string[]): Promise<number> {
     requestTimeoutMs: num(args, 'timeout-ms')!,
     bodyLimit: num(args, 'body-limit')!,
     version: packageVersion(),
-    onError: (error) => process.stderr.write(`dpr serve: request failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`),
+    onError: (error) =>
+      process.stderr.write(`dpr serve: request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
   });
   process.stdout.write(`dpr serve: listening on ${server.url} (loading the index and models)\n`);
-  if (token === undefined && !isLoopback(host)) process.stderr.write(`dpr serve: warning: listening on ${host} without a token; anyone who can reach it can use it (set --token or $${TOKEN_ENV_VAR}).\n`);
+  if (token === undefined && !isLoopback(host))
+    process.stderr.write(
+      `dpr serve: warning: listening on ${host} without a token; anyone who can reach it can use it (set --token or $${TOKEN_ENV_VAR}).\n`,
+    );
   const stopped = untilSignal(server);
   try {
     await server.ready;

@@ -37,7 +37,8 @@ export async function run(argv: string[]): Promise<number> {
     const where = `${displayName(input)}:${record.line}`;
     const { id, text, text_pair: textPair } = record.value;
     if (id === undefined) throw new InputError(`${where}: missing "id"; each line needs an id to match outputs to inputs.`);
-    if (typeof text !== 'string') throw new InputError(`${where}: "text" must be a string, got ${text === undefined ? 'nothing' : JSON.stringify(text)}.`);
+    if (typeof text !== 'string')
+      throw new InputError(`${where}: "text" must be a string, got ${text === undefined ? 'nothing' : JSON.stringify(text)}.`);
     if (textPair !== undefined && textPair !== null && typeof textPair !== 'string') {
       throw new InputError(`${where}: "text_pair" must be a string when present, got ${JSON.stringify(textPair)}.`);
     }

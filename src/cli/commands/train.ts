@@ -14,9 +14,19 @@ export const SPEC: CommandSpec = {
     'Writes DIR/question_encoder and DIR/context_encoder (HF directories), checkpoints under DIR/checkpoints, loss.csv, validation.csv and loss.svg.',
   usage: '--question-model Q --context-model C --train FILE.json --out DIR [options]',
   options: {
-    'question-model': { type: 'string', required: true, value: 'Q', description: 'question encoder to start from: a directory or a hub id' },
+    'question-model': {
+      type: 'string',
+      required: true,
+      value: 'Q',
+      description: 'question encoder to start from: a directory or a hub id',
+    },
     'context-model': { type: 'string', required: true, value: 'C', description: 'context encoder to start from: a directory or a hub id' },
-    train: { type: 'string', required: true, value: 'FILE', description: "DPR's training JSON: a list of {question, answers, positive_ctxs, negative_ctxs, hard_negative_ctxs} (streamed)" },
+    train: {
+      type: 'string',
+      required: true,
+      value: 'FILE',
+      description: "DPR's training JSON: a list of {question, answers, positive_ctxs, negative_ctxs, hard_negative_ctxs} (streamed)",
+    },
     dev: { type: 'string', value: 'FILE', description: 'dev set in the same format: average rank and NLL after each epoch' },
     out: { type: 'string', required: true, value: 'DIR', description: 'output directory' },
     'batch-size': { type: 'integer', min: 1, default: 16, value: 'N', description: 'questions per micro-batch' },
@@ -25,13 +35,37 @@ export const SPEC: CommandSpec = {
     epochs: { type: 'integer', min: 1, default: 40, value: 'N', description: 'passes over the training data' },
     lr: { type: 'number', min: 0, default: 2e-5, value: 'X', description: 'peak learning rate (AdamW)' },
     'warmup-steps': { type: 'integer', min: 0, default: 1237, value: 'N', description: 'linear warmup updates' },
-    'max-grad-norm': { type: 'number', min: 0, default: 2.0, value: 'X', description: 'clip the gradient norm of both encoders together (0: off)' },
-    'weight-decay': { type: 'number', min: 0, default: 0.0, value: 'X', description: 'AdamW weight decay (never on biases and LayerNorm weights)' },
-    'grad-accumulation': { type: 'integer', min: 1, default: 1, value: 'N', description: 'micro-batches per update (effective batch = batch size × N)' },
+    'max-grad-norm': {
+      type: 'number',
+      min: 0,
+      default: 2.0,
+      value: 'X',
+      description: 'clip the gradient norm of both encoders together (0: off)',
+    },
+    'weight-decay': {
+      type: 'number',
+      min: 0,
+      default: 0.0,
+      value: 'X',
+      description: 'AdamW weight decay (never on biases and LayerNorm weights)',
+    },
+    'grad-accumulation': {
+      type: 'integer',
+      min: 1,
+      default: 1,
+      value: 'N',
+      description: 'micro-batches per update (effective batch = batch size × N)',
+    },
     'max-length': { type: 'integer', min: 2, default: 256, value: 'N', description: 'token limit of questions and passages' },
     seed: { type: 'integer', min: 0, default: 42, value: 'N', description: 'seeds data order, negative sampling and dropout' },
-    'no-shuffle': { type: 'boolean', description: 'keep file order and the negatives\' order' },
-    'checkpoint-every': { type: 'integer', min: 0, default: 0, value: 'N', description: 'also checkpoint every N updates (always at each epoch end)' },
+    'no-shuffle': { type: 'boolean', description: "keep file order and the negatives' order" },
+    'checkpoint-every': {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      value: 'N',
+      description: 'also checkpoint every N updates (always at each epoch end)',
+    },
     resume: { type: 'boolean', description: 'continue from the latest checkpoint in DIR/checkpoints' },
   },
   epilog:
@@ -54,7 +88,9 @@ function reporter(stream: NodeJS.WriteStream = process.stderr): (event: Training
         lastLogged = event.step;
       }
     } else if (event.type === 'validation') {
-      stream.write(`${tty ? '\n' : ''}dev after epoch ${event.epoch + 1}: average rank ${event.averageRank.toFixed(2)}, NLL ${event.nll.toFixed(4)}\n`);
+      stream.write(
+        `${tty ? '\n' : ''}dev after epoch ${event.epoch + 1}: average rank ${event.averageRank.toFixed(2)}, NLL ${event.nll.toFixed(4)}\n`,
+      );
     } else {
       stream.write(`${tty ? '\n' : ''}checkpoint ${event.dir}\n`);
     }
