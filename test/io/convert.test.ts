@@ -249,8 +249,8 @@ test('dpr convert: converts, prints a summary, and reports usage and load errors
   assert.equal(SafetensorsFile.open(join(out, 'model.safetensors')).header.metadata['source_format'], 'pytorch-legacy');
 
   const usage = await runCli(['convert', 'only-one', '--dtype', 'int8']);
-  assert.equal(usage.code, 2);
-  assert.match(usage.stderr, /--dtype must be float32 or float16, got "int8"/);
+  assert.equal(usage.code, 1); // one line, exit 1, like every other command (issue 15)
+  assert.match(usage.stderr, /^dpr convert: --dtype must be one of float32, float16; got "int8"\.\n$/);
 
   const src = copyModel('question_encoder');
   writeFileSync(join(src, 'pytorch_model.bin'), 'garbage!');
